@@ -1,0 +1,146 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .importing import BaseResource, ChineseDateWidget, ChineseIntegerWidget, LookupWidget
+from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
+from .services import lock_period, unlock_period
+
+admin.site.site_header = _("科技金融局业务平台")
+admin.site.site_title = _("科技金融局业务平台")
+admin.site.index_title = _("数据管理")
+
+
+class AllOrNothingImportMixin:
+    """Confirmed admin imports roll back entirely if any row turns out bad."""
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+
+class PortalImportExportAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Admin with Excel import/export (django-import-export) and change history."""
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("联系信息"), {"fields": ("full_name", "phone")}),
+    )
+    list_display = ("username", "full_name", "email", "is_active", "is_staff", "last_login")
+    list_filter = ("groups", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "email")
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "year", "quarter", "status", "deadline", "locked_at", "locked_by")
+    list_filter = ("status", "year")
+    readonly_fields = ("locked_at", "locked_by")
+    actions = ["lock", "unlock"]
+
+    @admin.action(description=_("锁定所选填报期"), permissions=["change"])
+    def lock(self, request, queryset):
+        for period in queryset:
+            lock_period(period, by=request.user)
+        self.message_user(request, _("已锁定 %d 个填报期。") % queryset.count(), messages.SUCCESS)
+
+    @admin.action(description=_("解锁所选填报期"), permissions=["change"])
+    def unlock(self, request, queryset):
+        for period in queryset:
+            unlock_period(period, by=request.user)
+        self.message_user(request, _("已解锁 %d 个填报期。") % queryset.count(), messages.SUCCESS)
+
+
+@admin.register(ActivityKind)
+class ActivityKindAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    search_fields = ("name", "code")
+
+
+class ActivityResource(BaseResource):
+    kind = fields.Field("kind", "类型", widget=LookupWidget(ActivityKind, "name", label="活动类型"))
+    date = fields.Field("date", "日期", widget=ChineseDateWidget())
+    topic = fields.Field("topic", "主题")
+    place = fields.Field("place", "地点")
+    attendance = fields.Field("attendance", "参加人数", widget=ChineseIntegerWidget())
+    notes = fields.Field("notes", "纪要")
+
+    class Meta:
+        model = Activity
+        fields = ("kind", "date", "topic", "place", "attendance", "notes")
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+
+@admin.register(Activity)
+class ActivityAdmin(PortalImportExportAdmin):
+    resource_classes = [ActivityResource]
+    list_display = ("date", "kind", "topic", "place", "attendance", "participant_count")
+    list_filter = ("kind", ("date", admin.DateFieldListFilter))
+    search_fields = ("topic", "place", "enterprises__name")
+    date_hierarchy = "date"
+    autocomplete_fields = ("enterprises",)
+    filter_horizontal = ("staff",)
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("kind")
+            .annotate(n_enterprises=Count("enterprises"))
+        )
+
+    @admin.display(description=_("参与企业数"), ordering="n_enterprises")
+    def participant_count(self, obj):
+        return obj.n_enterprises
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class TargetResource(resources.ModelResource):
+    class Meta:
+        model = Target
+        fields = ("year", "figure_key", "label", "target_value", "unit", "note")
+        import_id_fields = ("year", "figure_key")
+        clean_model_instances = True
+
+
+@admin.register(Target)
+class TargetAdmin(PortalImportExportAdmin):
+    resource_classes = [TargetResource]
+    list_display = ("year", "label", "figure_key", "target_value", "unit")
+    list_filter = ("year",)
+    search_fields = ("label", "figure_key")
+
+
+@admin.register(ApplicationTransition)
+class ApplicationTransitionAdmin(admin.ModelAdmin):
+    list_display = ("at", "content_type", "object_id", "from_status", "to_status", "by", "remark")
+    list_filter = ("to_status", "content_type")
+    list_select_related = ("content_type", "by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+# Reference data every installation starts with; bureaus add their own kinds in the admin.
+DEFAULT_ACTIVITY_KINDS = [
+    ("policy_seminar", "政策宣讲会"),
+    ("door_to_door", "上门宣讲"),
+    ("meeting", "会议"),
+    ("training", "培训"),
+    ("exchange", "交流座谈"),
+    ("site_visit", "实地考察"),
+    ("diagnostic_visit", "调研诊断"),
+    ("forum", "论坛"),
+    ("gov_bank_meeting", "政银推进会"),
+    ("bank_enterprise_matchmaking", "银企对接会"),
+]
+
+
+def _after_migrate(sender, **kwargs) -> None:
+    from .models import ActivityKind
+    from .services import sync_role_groups
+
+    sync_role_groups()
+    for order, (code, name) in enumerate(DEFAULT_ACTIVITY_KINDS):
+        ActivityKind.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
+class BureauConfig(AppConfig):
+    name = "bureau"
+    verbose_name = _("科技金融局")
+
+    def ready(self) -> None:
+        # After the last app migrates, so every model's permissions exist.
+        post_migrate.connect(_after_migrate, dispatch_uid="bureau.after_migrate")

@@ -1,0 +1,63 @@
+"""python manage.py create_demo_accounts [--reset]: one demo account per role.
+
+Passwords are random and printed once, when the accounts are created (or reset).
+"""
+
+import secrets
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from bureau.models import User
+from bureau.roles import Role
+
+ACCOUNTS = [
+    ("demo_staff", "演示·局工作人员", Role.BUREAU_STAFF),
+    ("demo_leader", "演示·局领导", Role.LEADERSHIP),
+    ("demo_enterprise", "演示·企业填报员", Role.ENTERPRISE_USER),
+    ("demo_admin", "演示·系统管理员", Role.SYSTEM_ADMIN),
+]
+
+
+class Command(BaseCommand):
+    help = "创建每个角色的演示账号，并只在创建时打印一次密码。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="重置演示账号的密码并重新打印")
+
+    @transaction.atomic
+    def handle(self, *args, reset: bool, **options):
+        from enterprises.demo import demo_code
+        from enterprises.models import Enterprise, EnterpriseAccount
+
+        enterprise = Enterprise.objects.filter(credit_code=demo_code(0)).first()
+        if enterprise is None:
+            raise CommandError("请先运行 python manage.py seed_demo 载入演示企业。")
+        printed = []
+        for username, full_name, role in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"full_name": full_name}
+            )
+            if not (created or reset):
+                continue
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.is_staff = role in (Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)
+            user.is_superuser = role is Role.SYSTEM_ADMIN
+            user.save()
+            user.groups.set([Group.objects.get(name=role.group_name)])
+            if role is Role.ENTERPRISE_USER:
+                EnterpriseAccount.objects.update_or_create(
+                    user=user, defaults={"enterprise": enterprise}
+                )
+            printed.append((role.label, username, password))
+        if not printed:
+            self.stdout.write(
+                "演示账号已存在（密码只在创建时打印一次；如需重新生成请加 --reset）。"
+            )
+            return
+        self.stdout.write(self.style.WARNING("演示账号（密码只显示这一次，请记下）："))
+        for label, username, password in printed:
+            self.stdout.write(f"  {label:<10} 用户名 {username:<16} 密码 {password}")
+        self.stdout.write(f"  企业填报员所属企业：{enterprise.name}")

@@ -1,0 +1,31 @@
+"""The portal's four roles, each a Django group with its permissions."""
+
+import enum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(enum.Enum):
+    BUREAU_STAFF = ("bureau_staff", _("局工作人员"))
+    LEADERSHIP = ("leadership", _("局领导"))
+    ENTERPRISE_USER = ("enterprise_user", _("企业填报员"))
+    SYSTEM_ADMIN = ("system_admin", _("系统管理员"))
+
+    def __init__(self, group_name: str, label: str) -> None:
+        self.group_name = group_name
+        self.label = label
+
+    @property
+    def home_url_name(self) -> str:
+        return {
+            "bureau_staff": "staff_home",
+            "leadership": "reports:dashboard",
+            "enterprise_user": "enterprises:portal_home",
+            "system_admin": "admin:index",
+        }[self.group_name]
+
+
+# Apps whose models bureau staff may change in the admin. Leadership gets only "view" on
+# them; enterprise users get no model permission at all (their pages check ownership instead).
+DOMAIN_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance", "reports")
+STAFF_EXCLUDED_MODELS = {("bureau", "user")}

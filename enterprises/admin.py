@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from bureau.admin import PortalImportExportAdmin
+
+from .imports import AnnualFiguresResource, EnterpriseResource, QuarterlyFiguresResource
+from .models import AnnualFigures, Enterprise, EnterpriseAccount, ParkZone, QuarterlyFigures
+
+
+@admin.register(ParkZone)
+class ParkZoneAdmin(admin.ModelAdmin):
+    list_display = ("name", "order")
+    search_fields = ("name",)
+
+
+class AnnualFiguresInline(admin.TabularInline):
+    model = AnnualFigures
+    extra = 0
+    fields = ("year", "revenue", "rd_expense", "employees", "tech_staff", "total_assets")
+    show_change_link = True
+
+
+class AccountInline(admin.TabularInline):
+    model = EnterpriseAccount
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(PortalImportExportAdmin):
+    resource_classes = [EnterpriseResource]
+    list_display = (
+        "name",
+        "credit_code",
+        "industry_division",
+        "size_class",
+        "zone",
+        "strategic_industry",
+        "is_active",
+    )
+    list_filter = ("size_class", "zone", "strategic_industry", "is_active", "industry_division")
+    search_fields = ("name", "credit_code", "contact_person")
+    list_select_related = ("zone",)
+    inlines = [AnnualFiguresInline, AccountInline]
+    fieldsets = (
+        (None, {"fields": ("credit_code", "name", "industry_division", "size_class", "zone")}),
+        (
+            _("登记信息"),
+            {"fields": ("established_on", "registered_capital", "address", "legal_representative")},
+        ),
+        (_("联系人"), {"fields": ("contact_person", "contact_phone")}),
+        (_("产业"), {"fields": ("strategic_industry", "main_products", "is_active")}),
+    )
+
+
+@admin.register(AnnualFigures)
+class AnnualFiguresAdmin(PortalImportExportAdmin):
+    resource_classes = [AnnualFiguresResource]
+    list_display = ("enterprise", "year", "revenue", "rd_expense", "employees", "tech_staff")
+    list_filter = ("year",)
+    search_fields = ("enterprise__name", "enterprise__credit_code")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(QuarterlyFigures)
+class QuarterlyFiguresAdmin(PortalImportExportAdmin):
+    resource_classes = [QuarterlyFiguresResource]
+    list_display = ("enterprise", "period", "revenue_ytd", "rd_expense_ytd", "tax_ytd", "employees")
+    list_filter = ("period__year", "period__quarter")
+    search_fields = ("enterprise__name", "enterprise__credit_code")
+    list_select_related = ("enterprise", "period")
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(EnterpriseAccount)
+class EnterpriseAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "enterprise")
+    search_fields = ("user__username", "enterprise__name")
+    autocomplete_fields = ("user", "enterprise")
+    list_select_related = ("user", "enterprise")

@@ -1,0 +1,271 @@
+"""Excel import/export resources of the enterprise registry (django-import-export).
+
+Column headers are the Chinese names bureaus use in their spreadsheets.
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
+
+from bureau.importing import (
+    BaseResource,
+    ChineseDateWidget,
+    ChineseDecimalWidget,
+    ChineseIntegerWidget,
+    ChoiceWidget,
+    LookupWidget,
+)
+from bureau.models import ReportingPeriod
+
+from . import credit_code, industries
+from .models import (
+    AnnualFigures,
+    Enterprise,
+    ParkZone,
+    QuarterlyFigures,
+    SizeClass,
+    StrategicIndustry,
+)
+
+
+def _enterprise_widget() -> LookupWidget:
+    return LookupWidget(
+        Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
+    )
+
+
+class CreditCodeWidget(widgets.Widget):
+    """Normalises a code (full-width, spaces, case); the model validates it."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        return credit_code.normalize(value)
+
+
+class EnterpriseResource(BaseResource):
+    """New enterprises, one a row; a code already in the registry is refused."""
+
+    unique_in_file = ("credit_code",)
+
+    credit_code = fields.Field("credit_code", "统一社会信用代码", widget=CreditCodeWidget())
+    name = fields.Field("name", "企业名称")
+    industry_division = fields.Field(
+        "industry_division",
+        "所属行业（大类代码）",
+        widget=ChoiceWidget(industries.DIVISION_CHOICES),
+    )
+    size_class = fields.Field("size_class", "企业规模", widget=ChoiceWidget(SizeClass.choices))
+    established_on = fields.Field("established_on", "成立日期", widget=ChineseDateWidget())
+    registered_capital = fields.Field(
+        "registered_capital", "注册资本（元）", widget=ChineseDecimalWidget()
+    )
+    address = fields.Field("address", "注册地址")
+    zone = fields.Field("zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区"))
+    legal_representative = fields.Field("legal_representative", "法定代表人")
+    contact_person = fields.Field("contact_person", "联系人")
+    contact_phone = fields.Field("contact_phone", "联系电话")
+    strategic_industry = fields.Field(
+        "strategic_industry",
+        "战略性新兴产业类别",
+        widget=ChoiceWidget(StrategicIndustry.choices, blank=True),
+    )
+    main_products = fields.Field("main_products", "主要产品")
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "credit_code",
+            "name",
+            "industry_division",
+            "size_class",
+            "established_on",
+            "registered_capital",
+            "address",
+            "zone",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "strategic_industry",
+            "main_products",
+        )
+        import_id_fields = ("credit_code",)
+        clean_model_instances = True
+        skip_diff = True
+        use_bulk = True
+        batch_size = 1000
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value)
+
+    def get_instance(self, instance_loader, row):
+        # Create-only: a code that is already registered is reported by validate_unique.
+        return None
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("zone")
+
+
+class AnnualFiguresResource(BaseResource):
+    """Annual figures by credit code and year; a row for an existing pair updates it."""
+
+    unique_in_file = ("enterprise", "year")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    year = fields.Field("year", "年度", widget=ChineseIntegerWidget())
+    revenue = fields.Field("revenue", "营业收入（元）", widget=ChineseDecimalWidget())
+    main_business_revenue = fields.Field(
+        "main_business_revenue", "主营业务收入（元）", widget=ChineseDecimalWidget()
+    )
+    rd_expense = fields.Field("rd_expense", "研发费用（元）", widget=ChineseDecimalWidget())
+    cost_expense_total = fields.Field(
+        "cost_expense_total", "成本费用总额（元）", widget=ChineseDecimalWidget()
+    )
+    hitech_product_revenue = fields.Field(
+        "hitech_product_revenue", "高新技术产品（服务）收入（元）", widget=ChineseDecimalWidget()
+    )
+    total_assets = fields.Field("total_assets", "资产总额（元）", widget=ChineseDecimalWidget())
+    total_liabilities = fields.Field(
+        "total_liabilities", "负债总额（元）", widget=ChineseDecimalWidget()
+    )
+    net_profit = fields.Field("net_profit", "净利润（元）", widget=ChineseDecimalWidget())
+    equity_financing = fields.Field(
+        "equity_financing", "新增股权融资（元）", widget=ChineseDecimalWidget()
+    )
+    employees = fields.Field("employees", "从业人员（人）", widget=ChineseIntegerWidget())
+    tech_staff = fields.Field("tech_staff", "科技人员（人）", widget=ChineseIntegerWidget())
+    rd_staff = fields.Field("rd_staff", "研发人员（人）", widget=ChineseIntegerWidget())
+    invention_patents = fields.Field(
+        "invention_patents", "发明专利（件）", widget=ChineseIntegerWidget(), default=0
+    )
+    other_class1_ip = fields.Field(
+        "other_class1_ip", "其他I类知识产权（件）", widget=ChineseIntegerWidget(), default=0
+    )
+    utility_models = fields.Field(
+        "utility_models", "实用新型专利（件）", widget=ChineseIntegerWidget(), default=0
+    )
+    design_patents = fields.Field(
+        "design_patents", "外观设计专利（件）", widget=ChineseIntegerWidget(), default=0
+    )
+    software_copyrights = fields.Field(
+        "software_copyrights", "软件著作权（件）", widget=ChineseIntegerWidget(), default=0
+    )
+
+    class Meta:
+        model = AnnualFigures
+        import_id_fields = ("enterprise", "year")
+        clean_model_instances = True
+        skip_diff = True
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise")
+
+
+class QuarterlyFiguresResource(BaseResource):
+    """Quarterly year-to-date figures by credit code, year and quarter."""
+
+    unique_in_file = ("enterprise", "year", "quarter")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    year = fields.Field(attribute=None, column_name="年度", widget=ChineseIntegerWidget())
+    quarter = fields.Field(attribute=None, column_name="季度", widget=ChineseIntegerWidget())
+    revenue_ytd = fields.Field(
+        "revenue_ytd", "营业收入（本年累计，元）", widget=ChineseDecimalWidget()
+    )
+    rd_expense_ytd = fields.Field(
+        "rd_expense_ytd", "研发费用（本年累计，元）", widget=ChineseDecimalWidget()
+    )
+    industrial_output_ytd = fields.Field(
+        "industrial_output_ytd", "工业总产值（本年累计，元）", widget=ChineseDecimalWidget()
+    )
+    tax_ytd = fields.Field("tax_ytd", "税收（本年累计，元）", widget=ChineseDecimalWidget())
+    employees = fields.Field("employees", "从业人员（期末，人）", widget=ChineseIntegerWidget())
+
+    class Meta:
+        model = QuarterlyFigures
+        fields = (
+            "enterprise",
+            "year",
+            "quarter",
+            "revenue_ytd",
+            "rd_expense_ytd",
+            "industrial_output_ytd",
+            "tax_ytd",
+            "employees",
+        )
+        import_id_fields = ("enterprise",)
+        clean_model_instances = True
+        skip_diff = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._periods: dict[tuple[int, int], ReportingPeriod] | None = None
+
+    def required_columns(self):
+        return ("enterprise",)
+
+    def _period(self, row) -> ReportingPeriod:
+        errors = {}
+        values = {}
+        for key, column in (("year", "年度"), ("quarter", "季度")):  # noqa: B007
+            try:
+                values[key] = ChineseIntegerWidget().clean(row.get(column))
+            except ValueError as exc:
+                errors[column] = str(exc)
+            else:
+                if values[key] is None:
+                    errors[column] = "不能为空"
+        if not errors and not 1 <= values["quarter"] <= 4:
+            errors["季度"] = f"季度应为1至4，实际为 {values['quarter']}"
+        if errors:
+            raise ValidationError(errors)
+        if self._periods is None:
+            self._periods = {(p.year, p.quarter): p for p in ReportingPeriod.objects.all()}
+        try:
+            return self._periods[(values["year"], values["quarter"])]
+        except KeyError:
+            raise ValidationError(
+                {"年度": f"{values['year']}年第{values['quarter']}季度的填报期尚未开设"}
+            ) from None
+
+    def get_instance(self, instance_loader, row):
+        enterprise = self.fields["enterprise"].clean(row)
+        if enterprise is None:
+            return None
+        period = self._period(row)
+        return (
+            QuarterlyFigures.objects.select_related("period")
+            .filter(enterprise=enterprise, period=period)
+            .first()
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            instance.period = self._period(row)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def dehydrate_year(self, obj):
+        return obj.period.year
+
+    def dehydrate_quarter(self, obj):
+        return obj.period.quarter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise", "period")
+
+
+DATASETS = {
+    "enterprises": EnterpriseResource,
+    "annual_figures": AnnualFiguresResource,
+    "quarterly_figures": QuarterlyFiguresResource,
+}
