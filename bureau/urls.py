@@ -13,6 +13,10 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("", include("enterprises.urls")),
+    path("incubation/", include("incubation.urls")),
+    path("digital/", include("digital.urls")),
+    path("talent/", include("talent.urls")),
+    path("finance/", include("finance.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
