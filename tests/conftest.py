@@ -9,6 +9,10 @@ import os
 import pytest
 from django.conf import settings
 
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls that
+# fixtures make around it are still synchronous, so Django's async guard is relaxed in tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 from bureau.roles import Role
 from tests.factories import EnterpriseAccountFactory, EnterpriseFactory, UserFactory
 
@@ -94,3 +98,57 @@ def enterprise_client(enterprise_user):
 @pytest.fixture
 def outsider_client(outsider_user):
     return _client_for(outsider_user)
+
+
+# --- Browser (Playwright driving the system's Chromium) -------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = settings.BASE_DIR / "var" / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the whole session (skips, or fails in CI, when absent)."""
+    require_service("Chromium", os.path.exists(CHROMIUM), CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser context on the live server; `page.login(user)` signs in a persona."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+
+    def login(user, password: str = "Secret-pass-2024"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    def screenshot(name: str) -> str:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return str(path)
+
+    page.login = login
+    page.screenshot_as = screenshot
+    page.base_url = live_server.url
+    yield page
+    context.close()
