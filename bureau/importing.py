@@ -23,6 +23,17 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+class TextWidget(widgets.CharWidget):
+    """Text; an empty cell becomes an empty string (text columns are NOT NULL)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+
 class ChineseDecimalWidget(widgets.DecimalWidget):
     """A number in 元 (or any decimal): text is refused with a message in Chinese."""
 
@@ -180,6 +191,23 @@ class BaseResource(resources.ModelResource):
     def normalize_key(self, attribute: str, value: str) -> str:
         return value
 
+    def get_instance(self, instance_loader, row):
+        # A bad key cell (an unknown credit code, text for a year) is the row's error, named
+        # by its column, not a crash of the loader.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as exc:
+            raise self.key_errors(row, exc) from None
+
+    def key_errors(self, row, exc: Exception) -> ValidationError:
+        errors = {}
+        for name in self.get_import_id_fields():
+            try:
+                self.fields[name].clean(row)
+            except ValueError as field_exc:
+                errors[name] = str(field_exc)
+        return ValidationError(errors or {"__all__": str(exc)})
+
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         created = list(self.create_instances)
         super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
@@ -207,7 +235,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = _("第%(r)s行") % {"r": self.row}
+        where = _("第%(r)s行") % {"r": self.row} if self.row else _("文件")
         if self.column:
             where += _("「%(c)s」") % {"c": self.column}
         return f"{where}：{self.message}"
@@ -303,6 +331,7 @@ __all__ = [
     "LookupWidget",
     "ObjectDoesNotExist",
     "RowError",
+    "TextWidget",
     "collect_errors",
     "load_dataset",
     "run_import",

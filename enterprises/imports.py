@@ -13,6 +13,7 @@ from bureau.importing import (
     ChineseIntegerWidget,
     ChoiceWidget,
     LookupWidget,
+    TextWidget,
 )
 from bureau.models import ReportingPeriod
 
@@ -48,7 +49,7 @@ class EnterpriseResource(BaseResource):
     unique_in_file = ("credit_code",)
 
     credit_code = fields.Field("credit_code", "统一社会信用代码", widget=CreditCodeWidget())
-    name = fields.Field("name", "企业名称")
+    name = fields.Field("name", "企业名称", widget=TextWidget())
     industry_division = fields.Field(
         "industry_division",
         "所属行业（大类代码）",
@@ -59,17 +60,17 @@ class EnterpriseResource(BaseResource):
     registered_capital = fields.Field(
         "registered_capital", "注册资本（元）", widget=ChineseDecimalWidget()
     )
-    address = fields.Field("address", "注册地址")
+    address = fields.Field("address", "注册地址", widget=TextWidget())
     zone = fields.Field("zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区"))
-    legal_representative = fields.Field("legal_representative", "法定代表人")
-    contact_person = fields.Field("contact_person", "联系人")
-    contact_phone = fields.Field("contact_phone", "联系电话")
+    legal_representative = fields.Field("legal_representative", "法定代表人", widget=TextWidget())
+    contact_person = fields.Field("contact_person", "联系人", widget=TextWidget())
+    contact_phone = fields.Field("contact_phone", "联系电话", widget=TextWidget())
     strategic_industry = fields.Field(
         "strategic_industry",
         "战略性新兴产业类别",
         widget=ChoiceWidget(StrategicIndustry.choices, blank=True),
     )
-    main_products = fields.Field("main_products", "主要产品")
+    main_products = fields.Field("main_products", "主要产品", widget=TextWidget())
 
     class Meta:
         model = Enterprise
@@ -152,6 +153,27 @@ class AnnualFiguresResource(BaseResource):
 
     class Meta:
         model = AnnualFigures
+        fields = (
+            "enterprise",
+            "year",
+            "revenue",
+            "main_business_revenue",
+            "rd_expense",
+            "cost_expense_total",
+            "hitech_product_revenue",
+            "total_assets",
+            "total_liabilities",
+            "net_profit",
+            "equity_financing",
+            "employees",
+            "tech_staff",
+            "rd_staff",
+            "invention_patents",
+            "other_class1_ip",
+            "utility_models",
+            "design_patents",
+            "software_copyrights",
+        )
         import_id_fields = ("enterprise", "year")
         clean_model_instances = True
         skip_diff = True
@@ -231,7 +253,10 @@ class QuarterlyFiguresResource(BaseResource):
             ) from None
 
     def get_instance(self, instance_loader, row):
-        enterprise = self.fields["enterprise"].clean(row)
+        try:
+            enterprise = self.fields["enterprise"].clean(row)
+        except ValueError as exc:
+            raise ValidationError({"enterprise": str(exc)}) from None
         if enterprise is None:
             return None
         period = self._period(row)
