@@ -38,7 +38,11 @@ def home(request):
 def staff_home(request):
     year = timezone.localdate().year
     periods = ReportingPeriod.objects.all()[:8]
-    recent = Activity.objects.select_related("kind").annotate(n=Count("enterprises"))[:10]
+    recent = (
+        Activity.objects.select_related("kind")
+        .annotate(n=Count("enterprises"))
+        .order_by("-date", "-pk")[:10]
+    )
     by_kind = (
         Activity.objects.filter(date__year=year)
         .values("kind__name")
@@ -60,7 +64,11 @@ def staff_home(request):
 
 @role_required(*BUREAU_ROLES)
 def activity_list(request):
-    qs = Activity.objects.select_related("kind").annotate(n_enterprises=Count("enterprises"))
+    qs = (
+        Activity.objects.select_related("kind")
+        .annotate(n_enterprises=Count("enterprises"))
+        .order_by("-date", "-pk")
+    )
     flt = ActivityFilter(request.GET, queryset=qs)
     page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -152,3 +152,92 @@ def browser_page(chromium, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+# --- Celery: eager in tests unless a test asks for the real worker ---------------------------
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run in process in tests; `celery_worker` switches a test to a real worker."""
+    from bureau.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real `celery worker` process on REDIS_URL, reading this test's database."""
+    import subprocess
+    import sys
+    import time
+
+    import redis as redis_lib
+    from django.db import connection
+
+    from bureau.celery import app
+
+    url = settings.REDIS_URL
+    reachable = False
+    if url:
+        try:
+            reachable = bool(redis_lib.Redis.from_url(url, socket_connect_timeout=2).ping())
+        except redis_lib.RedisError:
+            reachable = False
+    require_service("Redis", reachable, url or "REDIS_URL is not set")
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": url}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bureau",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app.conf.result_backend = url
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"celery worker exited with {proc.returncode}")
+            if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+                break
+        else:
+            pytest.fail("celery worker did not answer within 60 s")
+        yield queue
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
