@@ -21,7 +21,7 @@ venv: $(STAMP)
 # Migrate, compile translations, collect static files, seed the demo zone and demo accounts.
 setup: venv
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/python manage.py compile_translations -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py create_demo_accounts
@@ -30,7 +30,7 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/python manage.py compile_translations -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
