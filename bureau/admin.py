@@ -5,7 +5,14 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .importing import BaseResource, ChineseDateWidget, ChineseIntegerWidget, LookupWidget
+from .importing import (
+    HEADER_ROWS,
+    BaseResource,
+    ChineseDateWidget,
+    ChineseIntegerWidget,
+    LookupWidget,
+    collect_errors,
+)
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .services import lock_period, unlock_period
 
@@ -14,14 +21,43 @@ admin.site.site_title = _("科技金融局业务平台")
 admin.site.index_title = _("数据管理")
 
 
+PREVIEW_ROWS = 50
+MAX_ERRORS_SHOWN = 200
+
+
 class AllOrNothingImportMixin:
-    """Confirmed admin imports roll back entirely if any row turns out bad."""
+    """Confirmed admin imports roll back entirely if any row turns out bad; the preview shows
+    the first rows and the errors in Chinese (row and column), not the whole file."""
+
+    import_template_name = "admin/portal_import.html"
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None:
+            resource = self.get_import_resource_classes(request)[0]()
+            errors = collect_errors(resource, result)
+            context["portal_errors"] = [str(e) for e in errors[:MAX_ERRORS_SHOWN]]
+            context["portal_error_count"] = len(errors)
+            context["preview_total"] = result.total_rows
+            context["preview_headers"] = [f.column_name for f in resource.get_import_fields()]
+            context["preview_rows"] = [
+                (number + HEADER_ROWS, [values.get(h) for h in context["preview_headers"]])
+                for number, values in enumerate(
+                    (r.row_values or {} for r in result.rows[:PREVIEW_ROWS]), start=1
+                )
+            ]
+            # Only the first page of rows reaches the template.
+            result.rows = result.rows[:PREVIEW_ROWS]
+            result.invalid_rows = result.invalid_rows[:PREVIEW_ROWS]
+        return response
 
 
 class PortalImportExportAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):

@@ -149,9 +149,15 @@ class BaseResource(resources.ModelResource):
 
     # Columns whose values together must be unique within one file (column attributes).
     unique_in_file: tuple[str, ...] = ()
+    # Whether full_clean() also validates the model's database constraints row by row (one
+    # query each). Resources whose constraints are all mirrored by field validators turn it
+    # off for speed; the database still enforces them on insert.
+    validate_db_constraints = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Keep each row's cells so the admin preview can show the first rows of the file.
+        self._meta.store_row_values = True
         self._seen: dict[tuple, int] = {}
         self.history_user = kwargs.get("user")
 
@@ -190,6 +196,33 @@ class BaseResource(resources.ModelResource):
 
     def normalize_key(self, attribute: str, value: str) -> str:
         return value
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # Foreign keys found through a LookupWidget are known to exist: skip the per-row query.
+        looked_up = [
+            f.attribute
+            for f in self.fields.values()
+            if f.attribute and isinstance(f.widget, LookupWidget)
+        ]
+        try:
+            instance.full_clean(
+                exclude=[*errors.keys(), *looked_up],
+                validate_unique=validate_unique and self.validate_unique_per_row(),
+                validate_constraints=self.validate_db_constraints,
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        errors.update(self.extra_row_errors(instance))
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique_per_row(self) -> bool:
+        return True
+
+    def extra_row_errors(self, instance) -> dict:
+        """Errors a resource finds with data it loaded once for the whole file."""
+        return {}
 
     def get_instance(self, instance_loader, row):
         # A bad key cell (an unknown credit code, text for a year) is the row's error, named

@@ -47,6 +47,8 @@ class EnterpriseResource(BaseResource):
     """New enterprises, one a row; a code already in the registry is refused."""
 
     unique_in_file = ("credit_code",)
+    # Every constraint of Enterprise is mirrored by a field validator (code, choices, >= 0).
+    validate_db_constraints = False
 
     credit_code = fields.Field("credit_code", "统一社会信用代码", widget=CreditCodeWidget())
     name = fields.Field("name", "企业名称", widget=TextWidget())
@@ -98,8 +100,31 @@ class EnterpriseResource(BaseResource):
     def normalize_key(self, attribute, value):
         return credit_code.normalize(value)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # One query per 5,000 codes instead of one per row: which codes are registered already.
+        column = self.fields["credit_code"].column_name
+        codes = (
+            [credit_code.normalize(c) for c in dataset[column]] if column in dataset.headers else []
+        )
+        self._registered = set()
+        for start in range(0, len(codes), 5000):
+            self._registered.update(
+                Enterprise.objects.filter(credit_code__in=codes[start : start + 5000]).values_list(
+                    "credit_code", flat=True
+                )
+            )
+
+    def validate_unique_per_row(self) -> bool:
+        return False
+
+    def extra_row_errors(self, instance) -> dict:
+        if instance.credit_code in self._registered:
+            return {"credit_code": "统一社会信用代码已存在于企业库。"}
+        return {}
+
     def get_instance(self, instance_loader, row):
-        # Create-only: a code that is already registered is reported by validate_unique.
+        # Create-only: a code already registered is reported by extra_row_errors.
         return None
 
     def get_queryset(self):

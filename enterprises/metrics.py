@@ -14,7 +14,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     if quarter:
         reported = reported.filter(period__quarter=quarter)
     counts = registered.aggregate(
-        n=Count("id"),
+        n=Count("id", distinct=True),
         reported=Count("id", filter=Q(quarterly_figures__in=reported), distinct=True),
     )
     return [
