@@ -29,3 +29,6 @@ class Role(enum.Enum):
 # them; enterprise users get no model permission at all (their pages check ownership instead).
 DOMAIN_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance", "reports")
 STAFF_EXCLUDED_MODELS = {("bureau", "user")}
+# Permissions that no role group receives automatically: staff need them granted one by one
+# (personal data of the talent roster).
+EXPLICIT_ONLY_PERMISSIONS = {("talent", "view_personal_data")}

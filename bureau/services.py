@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from .models import (
     ReportingPeriod,
     User,
 )
-from .roles import DOMAIN_APPS, STAFF_EXCLUDED_MODELS, Role
+from .roles import DOMAIN_APPS, EXPLICIT_ONLY_PERMISSIONS, STAFF_EXCLUDED_MODELS, Role
 
 
 @transaction.atomic
@@ -109,12 +110,17 @@ def sync_role_groups() -> dict[Role, Group]:
         key = (perm.content_type.app_label, perm.content_type.model)
         if key in STAFF_EXCLUDED_MODELS:
             continue
+        if (perm.content_type.app_label, perm.codename) in EXPLICIT_ONLY_PERMISSIONS:
+            continue
         # Historical models carry no permissions of their own; everything else does.
         staff.append(perm)
         if perm.codename.startswith("view_"):
             view.append(perm)
     groups[Role.BUREAU_STAFF].permissions.set(staff)
     groups[Role.LEADERSHIP].permissions.set(view)
-    groups[Role.SYSTEM_ADMIN].permissions.set(Permission.objects.all())
+    explicit = Q(pk__in=[])
+    for app, codename in EXPLICIT_ONLY_PERMISSIONS:
+        explicit |= Q(content_type__app_label=app, codename=codename)
+    groups[Role.SYSTEM_ADMIN].permissions.set(Permission.objects.exclude(explicit))
     groups[Role.ENTERPRISE_USER].permissions.clear()
     return groups
