@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from bureau.figures import Figure
-from bureau.models import ApplicationStatus
+from bureau.models import Activity, ApplicationStatus
 
 from .models import (
     DEPUTY_SENIOR_AND_ABOVE,
@@ -80,14 +80,12 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         unsolved=Count("id", filter=~Q(status=DemandStatus.SOLVED)),
     )
 
-    held = (
-        TalentActivity.objects.filter(
-            activity__kind__code__in=TALENT_ACTIVITY_KINDS,
-            activity__date__gte=start,
-            activity__date__lte=end,
-        )
-        .exclude(status__in=(TalentActivityStatus.PLANNED, TalentActivityStatus.CANCELLED))
-        .select_related("activity__kind")
+    # Every bureau activity of a talent kind counts, unless its talent detail says it is only
+    # planned or was cancelled.
+    held = Activity.objects.filter(
+        kind__code__in=TALENT_ACTIVITY_KINDS, date__gte=start, date__lte=end
+    ).exclude(
+        talent_detail__status__in=(TalentActivityStatus.PLANNED, TalentActivityStatus.CANCELLED)
     )
     planned = TalentActivity.objects.filter(
         status=TalentActivityStatus.PLANNED,
@@ -188,7 +186,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             "人才培训与交流活动",
             "次",
             activity_counts["held"],
-            held.order_by("activity__date", "pk"),
+            held.select_related("kind").order_by("date", "pk"),
         ),
         figure(
             "planned_exchanges",
