@@ -211,6 +211,8 @@ def _reasons(demand: DemandProfile, field_fit: bool, shared: Iterable[str]) -> t
     if field_fit:
         reasons.append(f"研究领域包含「{demand.field}」，与需求领域一致")
     shared = list(shared)
+    # Search mode yields both 氮化镓 and 氮化: name only the longest form of each word.
+    shared = [t for t in shared if not any(t != o and t in o for o in shared)]
     if shared:
         reasons.append("技术能力与需求共有关键词：" + "、".join(shared))
     else:
