@@ -1,0 +1,207 @@
+"""Excel import of talent rosters, institutions, agreements and demands (django-import-export).
+
+Column headers are the Chinese names bureaus use; every import goes through
+bureau.importing.run_import: preview, per-row errors naming row and column, all-or-nothing.
+"""
+
+from import_export import fields
+
+from bureau.importing import (
+    BaseResource,
+    ChineseDateWidget,
+    ChineseDecimalWidget,
+    ChineseIntegerWidget,
+    ChoiceWidget,
+    LookupWidget,
+)
+from enterprises import credit_code
+from enterprises.models import Enterprise
+
+from .models import (
+    AgreementKind,
+    CooperationAgreement,
+    Education,
+    Gender,
+    Institution,
+    InstitutionKind,
+    Talent,
+    TalentCategory,
+    TechField,
+    TechnologyDemand,
+    TitleLevel,
+)
+
+
+def _enterprise_widget() -> LookupWidget:
+    return LookupWidget(
+        Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
+    )
+
+
+class TalentResource(BaseResource):
+    """Roster rows by enterprise, name and phone: a known person is updated, others added.
+    There is deliberately no ID-number column."""
+
+    unique_in_file = ("enterprise", "name", "phone")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    name = fields.Field("name", "姓名")
+    gender = fields.Field("gender", "性别", widget=ChoiceWidget(Gender.choices, blank=True))
+    birth_year = fields.Field("birth_year", "出生年份", widget=ChineseIntegerWidget())
+    category = fields.Field("category", "人才类别", widget=ChoiceWidget(TalentCategory.choices))
+    position = fields.Field("position", "职务")
+    title = fields.Field("title", "职称")
+    title_level = fields.Field(
+        "title_level", "职称级别", widget=ChoiceWidget(TitleLevel.choices, blank=True)
+    )
+    education = fields.Field("education", "最高学历", widget=ChoiceWidget(Education.choices))
+    field = fields.Field("field", "专业领域")
+    phone = fields.Field("phone", "联系电话")
+    email = fields.Field("email", "电子邮箱")
+    registered_on = fields.Field("registered_on", "登记日期", widget=ChineseDateWidget())
+
+    class Meta:
+        model = Talent
+        fields = (
+            "enterprise",
+            "name",
+            "gender",
+            "birth_year",
+            "category",
+            "position",
+            "title",
+            "title_level",
+            "education",
+            "field",
+            "phone",
+            "email",
+            "registered_on",
+        )
+        import_id_fields = ("enterprise", "name", "phone")
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "name", "category", "education")
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        super().before_import_row(row, row_number, **kwargs)
+        # An empty level means "no title" (无), not a missing value.
+        column = self.fields["title_level"].column_name
+        if column in row and not str(row.get(column) or "").strip():
+            row[column] = TitleLevel.NONE.label
+        # Empty cells would otherwise store None in non-null text columns.
+        for name in ("position", "title", "field", "phone", "email"):
+            column = self.fields[name].column_name
+            if column in row and row.get(column) is None:
+                row[column] = ""
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.registered_on is None:
+            # An empty date cell: keep the model's default (today).
+            instance.registered_on = Talent._meta.get_field("registered_on").get_default()
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise")
+
+
+class InstitutionResource(BaseResource):
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "名称")
+    short_name = fields.Field("short_name", "简称")
+    kind = fields.Field("kind", "类型", widget=ChoiceWidget(InstitutionKind.choices))
+    city = fields.Field("city", "所在城市")
+    research_fields = fields.Field("research_fields", "研究领域")
+    capabilities = fields.Field("capabilities", "技术能力与成果")
+    contact_person = fields.Field("contact_person", "联系人")
+    contact_phone = fields.Field("contact_phone", "联系电话")
+
+    class Meta:
+        model = Institution
+        fields = (
+            "name",
+            "short_name",
+            "kind",
+            "city",
+            "research_fields",
+            "capabilities",
+            "contact_person",
+            "contact_phone",
+        )
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("name", "kind", "research_fields")
+
+
+class CooperationAgreementResource(BaseResource):
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    institution = fields.Field(
+        "institution", "合作院校", widget=LookupWidget(Institution, "name", label="高校院所")
+    )
+    kind = fields.Field("kind", "合作方式", widget=ChoiceWidget(AgreementKind.choices))
+    title = fields.Field("title", "合作项目")
+    signed_on = fields.Field("signed_on", "签订日期", widget=ChineseDateWidget())
+    start_on = fields.Field("start_on", "开始日期", widget=ChineseDateWidget())
+    end_on = fields.Field("end_on", "结束日期", widget=ChineseDateWidget())
+    value = fields.Field("value", "合同金额（元）", widget=ChineseDecimalWidget())
+
+    class Meta:
+        model = CooperationAgreement
+        fields = (
+            "enterprise",
+            "institution",
+            "kind",
+            "title",
+            "signed_on",
+            "start_on",
+            "end_on",
+            "value",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "institution", "kind", "title", "signed_on")
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+
+class TechnologyDemandResource(BaseResource):
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    title = fields.Field("title", "所需技术")
+    description = fields.Field("description", "需求描述")
+    field = fields.Field("field", "技术领域", widget=ChoiceWidget(TechField.choices))
+    budget = fields.Field("budget", "预算（元）", widget=ChineseDecimalWidget())
+    deadline = fields.Field("deadline", "期望解决日期", widget=ChineseDateWidget())
+    raised_on = fields.Field("raised_on", "提出日期", widget=ChineseDateWidget())
+
+    class Meta:
+        model = TechnologyDemand
+        fields = ("enterprise", "title", "description", "field", "budget", "deadline", "raised_on")
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "title", "field", "raised_on")
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+
+DATASETS = {
+    "talents": TalentResource,
+    "institutions": InstitutionResource,
+    "cooperation_agreements": CooperationAgreementResource,
+    "technology_demands": TechnologyDemandResource,
+}
