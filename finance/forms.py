@@ -74,7 +74,26 @@ class ProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = FinancialProduct
-        fields = "__all__"
+        fields = [
+            "name",
+            "provider",
+            "kind",
+            "min_amount",
+            "max_amount",
+            "min_rate",
+            "max_rate",
+            "min_term_months",
+            "max_term_months",
+            "requires_collateral",
+            "collateral_note",
+            "eligible_tiers",
+            "eligible_sizes",
+            "eligible_industries",
+            "description",
+            "status",
+            "launched_on",
+            "retired_on",
+        ]
 
 
 class NeedForm(forms.ModelForm):
