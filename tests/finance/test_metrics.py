@@ -113,7 +113,7 @@ def test_scheme_stage_as_of_period_end():
 
 def build(n):
     event = matchmaking(datetime.date(2024, 6, 1))
-    for i in range(n):
+    for _i in range(n):
         s = SigningFactory(
             event=event,
             amount=Decimal("1000000"),
