@@ -723,7 +723,9 @@ class Signing(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.event_id and self.signed_on and self.signed_on < self.event.activity.date:
+        if self.signed_on and self.signed_on > timezone.localdate():
+            errors["signed_on"] = _("签约日期不能晚于今天。")
+        elif self.event_id and self.signed_on and self.signed_on < self.event.activity.date:
             errors["signed_on"] = _("签约日期不能早于签约活动日期（%(d)s）。") % {
                 "d": self.event.activity.date
             }
@@ -768,6 +770,8 @@ class Disbursement(models.Model):
         if not self.signing_id or self.amount is None:
             return
         signing = self.signing
+        if self.disbursed_on and self.disbursed_on > timezone.localdate():
+            raise ValidationError({"disbursed_on": _("放款日期不能晚于今天。")})
         if self.disbursed_on and self.disbursed_on < signing.signed_on:
             raise ValidationError({"disbursed_on": _("放款日期不能早于签约日期。")})
         paid = (

@@ -284,3 +284,19 @@ def test_scheme_advances_one_stage_at_a_time_with_pipeline_status():
     assert scheme.stage == SchemeStage.LAUNCHED and scheme.status == "approved"
     with pytest.raises(ValidationError, match="没有下一阶段"):
         services.advance_scheme(scheme, on=datetime.date(2025, 1, 1))
+
+
+def test_signing_or_disbursement_in_the_future_is_refused(enterprise):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.record_signing(
+            enterprise=enterprise,
+            bank=InstitutionFactory(),
+            amount=Decimal("1"),
+            signed_on=tomorrow,
+        )
+    assert "不能晚于今天" in exc.value.message_dict["signed_on"][0]
+    signing = SigningFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.record_disbursement(signing=signing, amount=Decimal("1"), disbursed_on=tomorrow)
+    assert "不能晚于今天" in exc.value.message_dict["disbursed_on"][0]

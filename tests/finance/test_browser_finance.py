@@ -49,6 +49,9 @@ def test_staff_matches_a_need_and_records_a_signing(browser_page, demo):
     page.wait_for_load_state("networkidle")
     page.goto(f"{page.base_url}{event.get_absolute_url()}")
     assert need.enterprise.name in page.inner_text("main")
+    # The signing itself happens at an event already held (a future date is refused).
+    event = FinanceEvent.objects.get(activity__topic="2025年第二期银企对接会")
+    page.goto(f"{page.base_url}{event.get_absolute_url()}")
     page.select_option("#id_enterprise", str(need.enterprise.pk))
     page.select_option("#id_bank", index=1)
     page.select_option("#id_need", str(need.pk))
