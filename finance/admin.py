@@ -138,6 +138,19 @@ class GuaranteeSchemeAdmin(SimpleHistoryAdmin):
         (_("批次"), {"fields": ("level", "batch_year", "remark", "status_changed_at")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        from bureau.services import record_initial_status
+
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Keep the start of its history as services.start_scheme does.
+            record_initial_status(obj, by=request.user)
+            SchemeStageEntry.objects.create(
+                scheme=obj, stage=obj.stage, entered_on=timezone.localdate(), by=request.user
+            )
+
 
 @admin.register(SchemeStageEntry)
 class SchemeStageEntryAdmin(SimpleHistoryAdmin):

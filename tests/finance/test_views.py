@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from bureau.models import Activity
 from finance import services
-from finance.models import Disbursement, FinancingNeed, NeedSource, NeedStatus, Signing
+from finance.models import (
+    Disbursement,
+    FinancialProduct,
+    FinancingNeed,
+    NeedSource,
+    NeedStatus,
+    Signing,
+)
 from tests.factories import EnterpriseFactory
 from tests.finance.factories import (
     FinanceEventFactory,
@@ -331,3 +338,71 @@ def test_portal_needs_query_count_is_flat(
     # account, enterprise, needs, signings prefetch, signings list
     with django_assert_num_queries(SESSION + 5):
         assert enterprise_client.get(reverse("finance:portal_needs")).status_code == 200
+
+
+def test_every_finance_figure_drills_down(leader_client, scheme):
+    from finance.metrics import figures
+
+    _records(2)
+    for figure in figures(2024):
+        url = reverse("reports:figure_records", args=[figure.key]) + "?year=2024"
+        assert leader_client.get(url).status_code == 200, figure.key
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "institution",
+        "branch",
+        "contact",
+        "financialproduct",
+        "guaranteescheme",
+        "schemestageentry",
+        "schemeloan",
+        "financingneed",
+        "financeevent",
+        "signing",
+        "disbursement",
+    ],
+)
+def test_admin_lists_and_forms_open(model, sysadmin_client, scheme):
+    _records(2)
+    assert sysadmin_client.get(reverse(f"admin:finance_{model}_changelist")).status_code == 200
+    assert (
+        sysadmin_client.get(reverse(f"admin:finance_{model}_changelist") + "?q=测试").status_code
+        == 200
+    )
+    assert sysadmin_client.get(reverse(f"admin:finance_{model}_add")).status_code == 200
+
+
+def test_admin_refuses_upside_down_rate_range(staff_client):
+    bank = InstitutionFactory()
+    response = staff_client.post(
+        reverse("admin:finance_financialproduct_add"),
+        {
+            "name": "倒挂贷",
+            "provider": bank.pk,
+            "kind": "credit_loan",
+            "min_rate": "4.50",
+            "max_rate": "3.50",
+            "status": "active",
+            "eligible_tiers": ["hitech"],
+        },
+    )
+    assert response.status_code == 200
+    assert "最高利率不能低于最低利率" in response.content.decode()
+    assert not FinancialProduct.objects.exists()
+    response = staff_client.post(
+        reverse("admin:finance_financialproduct_add"),
+        {
+            "name": "正常贷",
+            "provider": bank.pk,
+            "kind": "credit_loan",
+            "min_rate": "3.5",
+            "max_rate": "4.5",
+            "status": "active",
+            "eligible_tiers": ["hitech", "tech_sme"],
+        },
+    )
+    assert response.status_code == 302
+    assert FinancialProduct.objects.get().eligible_tiers == ["hitech", "tech_sme"]
