@@ -1,0 +1,188 @@
+"""Figures of technology finance (summary section 五) for a year, or the year to a quarter's end.
+
+Money figures are published in 万元 (two decimals) from amounts stored in 元; the seed's
+"今年累计现场签约2亿元" is `finance.signed_on_site` = 20000.00 万元. A constant number of
+queries: one aggregate per figure, one for the events by kind and two for the scheme stage.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from bureau.figures import Figure
+
+from .models import (
+    FINANCE_ACTIVITY_KINDS,
+    GOV_BANK_MEETING,
+    MATCHMAKING,
+    SCHEME_STAGE_ORDER,
+    Disbursement,
+    FinanceEvent,
+    FinancialProduct,
+    FinancingNeed,
+    GuaranteeScheme,
+    NeedStatus,
+    SchemeStage,
+    SchemeStageEntry,
+    Signing,
+)
+
+SECTION = "五"
+WAN = Decimal(10000)
+
+
+def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
+    """First and last day counted: the whole year, or 1 January to the quarter's last day."""
+    start = datetime.date(year, 1, 1)
+    if not quarter or quarter == 4:
+        return start, datetime.date(year, 12, 31)
+    return start, datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def to_wan(amount: Decimal | int | None) -> Decimal:
+    """元 → 万元, two decimals (None counts as 0)."""
+    return (Decimal(amount or 0) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def scheme_stage_on(day: datetime.date) -> tuple[GuaranteeScheme | None, str | None]:
+    """The most recently started guarantee scheme and the stage it was at on `day`."""
+    scheme = (
+        GuaranteeScheme.objects.filter(stage_entries__entered_on__lte=day)
+        .distinct()
+        .order_by("-pk")
+        .first()
+    )
+    if scheme is None:
+        return None, None
+    entry = (
+        SchemeStageEntry.objects.filter(scheme=scheme, entered_on__lte=day)
+        .order_by("-entered_on", "-pk")
+        .first()
+    )
+    return scheme, entry.stage if entry else None
+
+
+def _signings(start: datetime.date, end: datetime.date) -> QuerySet[Signing]:
+    return (
+        Signing.objects.filter(signed_on__range=(start, end))
+        .select_related("enterprise", "bank", "product")
+        .order_by("signed_on", "pk")
+    )
+
+
+def figures(year: int, quarter: int | None = None) -> list[Figure]:
+    start, end = period_bounds(year, quarter)
+
+    def fig(key: str, label: str, unit: str, value, records) -> Figure:
+        return Figure(
+            key=f"finance.{key}",
+            label=label,
+            unit=unit,
+            value=value,
+            year=year,
+            quarter=quarter,
+            records=records,
+            section=SECTION,
+        )
+
+    events = (
+        FinanceEvent.objects.filter(activity__date__range=(start, end))
+        .select_related("activity__kind")
+        .order_by("activity__date", "pk")
+    )
+    event_counts = dict(
+        events.filter(activity__kind__code__in=FINANCE_ACTIVITY_KINDS)
+        .values_list("activity__kind__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+    signings = _signings(start, end)
+    on_site = signings.filter(event__activity__kind__code=MATCHMAKING)
+    signed_total = signings.aggregate(s=Sum("amount"))["s"]
+    on_site_total = on_site.aggregate(s=Sum("amount"))["s"]
+    financed = signings.aggregate(n=Count("enterprise", distinct=True))["n"]
+
+    disbursements = (
+        Disbursement.objects.filter(disbursed_on__range=(start, end))
+        .select_related("signing__enterprise", "signing__bank")
+        .order_by("disbursed_on", "pk")
+    )
+    disbursed_total = disbursements.aggregate(s=Sum("amount"))["s"]
+
+    launched = (
+        FinancialProduct.objects.filter(launched_on__range=(start, end))
+        .select_related("provider")
+        .order_by("launched_on", "pk")
+    )
+
+    needs = FinancingNeed.objects.select_related("enterprise").order_by("posted_on", "pk")
+    posted = needs.filter(posted_on__range=(start, end))
+    met = needs.filter(status=NeedStatus.MET, met_on__range=(start, end))
+    # Open at the period's end: posted by then, and neither met nor withdrawn by then.
+    still_open = needs.filter(posted_on__lte=end).filter(
+        Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)
+    )
+    need_counts = FinancingNeed.objects.aggregate(
+        posted=Count("id", filter=Q(posted_on__range=(start, end))),
+        met=Count("id", filter=Q(status=NeedStatus.MET, met_on__range=(start, end))),
+        open=Count(
+            "id",
+            filter=Q(posted_on__lte=end)
+            & (Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)),
+        ),
+    )
+
+    scheme, stage = scheme_stage_on(end)
+    if scheme is not None and stage is not None:
+        stage_label = _("“%(n)s”所处阶段：%(s)s") % {
+            "n": scheme.name,
+            "s": SchemeStage(stage).label,
+        }
+        stage_value: int | None = SCHEME_STAGE_ORDER.index(stage) + 1
+        stage_records = SchemeStageEntry.objects.filter(
+            scheme=scheme, entered_on__lte=end
+        ).order_by("entered_on", "pk")
+    else:
+        stage_label, stage_value = _("担保计划所处阶段"), None
+        stage_records = SchemeStageEntry.objects.none()
+
+    return [
+        fig(
+            "events.gov_bank_meeting",
+            _("政银推进会"),
+            _("次"),
+            event_counts.get(GOV_BANK_MEETING, 0),
+            events.filter(activity__kind__code=GOV_BANK_MEETING),
+        ),
+        fig(
+            "events.bank_enterprise_matchmaking",
+            _("银企对接会"),
+            _("次"),
+            event_counts.get(MATCHMAKING, 0),
+            events.filter(activity__kind__code=MATCHMAKING),
+        ),
+        fig(
+            "signed_on_site",
+            _("银企对接会现场签约金额"),
+            _("万元"),
+            to_wan(on_site_total),
+            on_site,
+        ),
+        fig("signed_amount", _("签约金额"), _("万元"), to_wan(signed_total), signings),
+        fig("disbursed_amount", _("放款金额"), _("万元"), to_wan(disbursed_total), disbursements),
+        fig(
+            "enterprises_financed",
+            _("获得融资签约的企业"),
+            _("家"),
+            financed,
+            signings.order_by("enterprise_id", "signed_on", "pk"),
+        ),
+        fig("products_launched", _("新推出金融产品"), _("个"), launched.count(), launched),
+        fig("needs_posted", _("登记融资需求"), _("项"), need_counts["posted"], posted),
+        fig("needs_met", _("已满足融资需求"), _("项"), need_counts["met"], met),
+        fig("needs_open", _("待对接融资需求"), _("项"), need_counts["open"], still_open),
+        fig("scheme_stage", stage_label, _("/6阶段"), stage_value, stage_records),
+    ]

@@ -1,0 +1,201 @@
+"""Writes of technology finance that span more than one row: posting needs, events and
+invitations, signings that close needs, disbursements, and the guarantee scheme's stages.
+
+Every write validates the model (full_clean) before saving, inside a transaction, so bad
+input raises ValidationError with a Chinese message naming the field and saves nothing.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bureau.models import Activity, ActivityKind, ApplicationStatus
+from bureau.services import record_initial_status, transition_application
+
+from .models import (
+    SCHEME_STAGE_ORDER,
+    Disbursement,
+    FinanceEvent,
+    FinancialProduct,
+    FinancingNeed,
+    GuaranteeScheme,
+    Institution,
+    NeedSource,
+    NeedStatus,
+    SchemeStage,
+    SchemeStageEntry,
+    Signing,
+)
+
+# The shared pipeline status that goes with each stage of a scheme's approval path.
+STAGE_STATUS: dict[str, str] = {
+    SchemeStage.DESIGN: ApplicationStatus.PREPARING,
+    SchemeStage.CONTRACT: ApplicationStatus.PREPARING,
+    SchemeStage.JUDICIAL_REVIEW: ApplicationStatus.SUBMITTED,
+    SchemeStage.COUNTY_REVIEW: ApplicationStatus.UNDER_REVIEW,
+    SchemeStage.SIGNING: ApplicationStatus.APPROVED,
+    SchemeStage.LAUNCHED: ApplicationStatus.APPROVED,
+}
+
+
+@transaction.atomic
+def post_need(*, enterprise, by=None, source: str = NeedSource.STAFF, **fields) -> FinancingNeed:
+    """A new open financing need of `enterprise` (from the portal or entered by staff)."""
+    need = FinancingNeed(enterprise=enterprise, source=source, created_by=by, **fields)
+    need.status = NeedStatus.OPEN
+    need.full_clean()
+    need.save()
+    return need
+
+
+@transaction.atomic
+def create_event(
+    *,
+    kind: ActivityKind,
+    date: datetime.date,
+    topic: str,
+    place: str = "",
+    co_organizer: str = "",
+    institutions: Iterable[Institution] = (),
+    enterprises: Iterable = (),
+    attendance: int | None = None,
+    notes: str = "",
+    by=None,
+) -> FinanceEvent:
+    """A finance event: the bureau activity (counted with all activities) and its finance row."""
+    activity = Activity(
+        kind=kind,
+        date=date,
+        topic=topic,
+        place=place,
+        attendance=attendance,
+        notes=notes,
+        created_by=by,
+    )
+    activity.full_clean()
+    activity.save()
+    activity.enterprises.set(list(enterprises))
+    event = FinanceEvent.objects.create(activity=activity, co_organizer=co_organizer)
+    event.institutions.set(list(institutions))
+    return event
+
+
+@transaction.atomic
+def invite_to_event(
+    *, event: FinanceEvent, need: FinancingNeed, bank: Institution | None = None
+) -> None:
+    """Invite the need's enterprise (and the matched bank) to `event`, presenting the need."""
+    if not need.is_open:
+        raise ValidationError(_("该融资需求已关闭，不能再推介。"))
+    event.activity.enterprises.add(need.enterprise)
+    event.needs_presented.add(need)
+    if bank is not None:
+        event.institutions.add(bank)
+
+
+@transaction.atomic
+def record_signing(
+    *,
+    enterprise,
+    bank: Institution,
+    amount: Decimal,
+    signed_on: datetime.date,
+    event: FinanceEvent | None = None,
+    product: FinancialProduct | None = None,
+    need: FinancingNeed | None = None,
+    by=None,
+) -> Signing:
+    """A signing; it closes its need (met on the signing date) and marks who attended the event."""
+    signing = Signing(
+        enterprise=enterprise,
+        bank=bank,
+        amount=amount,
+        signed_on=signed_on,
+        event=event,
+        product=product,
+        need=need,
+        created_by=by,
+    )
+    signing.full_clean()
+    if need is not None and need.status == NeedStatus.WITHDRAWN:
+        raise ValidationError({"need": _("该融资需求已撤回，不能关联签约。")})
+    signing.save()
+    if need is not None and need.status != NeedStatus.MET:
+        need.status = NeedStatus.MET
+        need.met_on = signed_on
+        need.save(update_fields=["status", "met_on"])
+    if event is not None:
+        event.activity.enterprises.add(enterprise)
+        event.institutions.add(bank)
+    return signing
+
+
+@transaction.atomic
+def record_disbursement(
+    *, signing: Signing, amount: Decimal, disbursed_on: datetime.date
+) -> Disbursement:
+    """A disbursement under `signing`; refused when the total would exceed the signed amount."""
+    # Lock the signing so two concurrent disbursements cannot both pass the total check.
+    signing = Signing.objects.select_for_update().get(pk=signing.pk)
+    disbursement = Disbursement(signing=signing, amount=amount, disbursed_on=disbursed_on)
+    disbursement.full_clean()
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def start_scheme(*, started_on: datetime.date, by=None, remark: str = "", **fields):
+    """A new guarantee scheme at its first stage (方案设计), with its first history entries."""
+    scheme = GuaranteeScheme(stage=SchemeStage.DESIGN, status=ApplicationStatus.PREPARING, **fields)
+    scheme.full_clean()
+    scheme.save()
+    record_initial_status(scheme, by=by, remark=remark)
+    SchemeStageEntry.objects.create(
+        scheme=scheme, stage=SchemeStage.DESIGN, entered_on=started_on, remark=remark, by=by
+    )
+    return scheme
+
+
+@transaction.atomic
+def advance_scheme(
+    scheme: GuaranteeScheme,
+    *,
+    on: datetime.date,
+    remark: str = "",
+    by=None,
+) -> SchemeStageEntry:
+    """Move the scheme to the next stage of its approval path on `on`, keeping the remark.
+
+    The previous stage is completed on the same day; the shared pipeline status follows
+    (STAGE_STATUS). Stages cannot be skipped, and 上线 is the last.
+    """
+    scheme = GuaranteeScheme.objects.select_for_update().get(pk=scheme.pk)
+    position = SCHEME_STAGE_ORDER.index(scheme.stage)
+    if position + 1 >= len(SCHEME_STAGE_ORDER):
+        raise ValidationError(_("担保计划已上线，没有下一阶段。"))
+    current = scheme.stage_entries.filter(stage=scheme.stage).first()
+    if current is not None and on < current.entered_on:
+        raise ValidationError(
+            {
+                "on": _("日期不能早于当前阶段（%(s)s）的开始日期%(d)s。")
+                % {"s": scheme.get_stage_display(), "d": current.entered_on}
+            }
+        )
+    to_stage = SCHEME_STAGE_ORDER[position + 1]
+    to_status = STAGE_STATUS[to_stage]
+    if to_status != scheme.status:
+        transition_application(scheme, to_status, by=by, remark=remark, stage=to_stage)
+    else:
+        scheme.stage = to_stage
+        scheme.full_clean()
+        scheme.save()
+    if current is not None:
+        current.completed_on = on
+        current.save(update_fields=["completed_on"])
+    return SchemeStageEntry.objects.create(
+        scheme=scheme, stage=to_stage, entered_on=on, remark=remark, by=by
+    )

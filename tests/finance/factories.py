@@ -1,0 +1,98 @@
+"""Factories of technology-finance records."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from bureau.models import Activity, ActivityKind
+from finance.models import (
+    Disbursement,
+    FinanceEvent,
+    FinancialProduct,
+    FinancingNeed,
+    Institution,
+    InstitutionKind,
+    ProductKind,
+    Signing,
+)
+from tests.factories import EnterpriseFactory
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"测试银行{n}舒城支行")
+    kind = InstitutionKind.BANK
+
+
+class GuarantorFactory(InstitutionFactory):
+    name = factory.Sequence(lambda n: f"测试担保公司{n}")
+    kind = InstitutionKind.GUARANTOR
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinancialProduct
+
+    name = factory.Sequence(lambda n: f"测试贷{n}")
+    provider = factory.SubFactory(InstitutionFactory)
+    kind = ProductKind.CREDIT_LOAN
+    min_amount = Decimal("500000")
+    max_amount = Decimal("10000000")
+    min_rate = Decimal("3.45")
+    max_rate = Decimal("4.35")
+    min_term_months = 6
+    max_term_months = 36
+    launched_on = datetime.date(2024, 4, 8)
+
+
+def activity_kind(code: str) -> ActivityKind:
+    """The kinds are created by the bureau app after migrate; fetch one by code."""
+    return ActivityKind.objects.get(code=code)
+
+
+class FinanceEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinanceEvent
+
+    activity = factory.LazyFunction(
+        lambda: Activity.objects.create(
+            kind=activity_kind("bank_enterprise_matchmaking"),
+            date=datetime.date(2024, 6, 27),
+            topic="银企对接会",
+        )
+    )
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinancingNeed
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    amount = Decimal("5000000")
+    purpose = "补充流动资金"
+    term_months = 12
+    posted_on = datetime.date(2024, 5, 1)
+
+
+class SigningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signing
+
+    event = factory.SubFactory(FinanceEventFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    bank = factory.SubFactory(InstitutionFactory)
+    amount = Decimal("10000000")
+    signed_on = datetime.date(2024, 6, 27)
+
+
+class DisbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disbursement
+
+    signing = factory.SubFactory(SigningFactory)
+    amount = Decimal("5000000")
+    disbursed_on = datetime.date(2024, 7, 27)
