@@ -4,10 +4,11 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from bureau.models import ReportingPeriod
+from bureau.models import ApplicationTransition, ReportingPeriod
 from bureau.roles import Role
 
 from . import eligibility
@@ -271,3 +272,41 @@ def reminders(day: datetime.date) -> dict[str, QuerySet]:
         .order_by("enterprise__name")
     )
     return {"expiring": expiring, "not_renewed": not_renewed}
+
+
+def qualifications_with_timelines(enterprise: Enterprise) -> list[Qualification]:
+    """The enterprise's qualifications, each with `.timeline` (its transitions). Two queries."""
+    qualifications = list(
+        Qualification.objects.filter(enterprise=enterprise)
+        .select_related("kind")
+        .order_by("kind__order", "-batch_year", "-pk")
+    )
+    by_id: dict[int, list] = defaultdict(list)
+    content_type = ContentType.objects.get_for_model(Qualification)
+    for t in ApplicationTransition.objects.filter(
+        content_type=content_type, object_id__in=[q.pk for q in qualifications]
+    ).select_related("by"):
+        by_id[t.object_id].append(t)
+    for q in qualifications:
+        q.timeline = by_id.get(q.pk, [])
+    return qualifications
+
+
+def enterprise_trends(enterprise: Enterprise) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Small trend series (万元) from the prefetched annual and quarterly figures."""
+    annual = sorted(enterprise.annual_figures.all(), key=lambda f: f.year)
+    quarterly = sorted(
+        enterprise.quarterly_figures.all(), key=lambda f: (f.period.year, f.period.quarter)
+    )
+
+    def wan(value) -> float:
+        return float(value or 0) / 10000
+
+    return [
+        ("营业收入（年度，万元）", [(str(f.year), wan(f.revenue)) for f in annual]),
+        ("研发费用（年度，万元）", [(str(f.year), wan(f.rd_expense)) for f in annual]),
+        (
+            "营业收入（季度累计，万元）",
+            [(f"{f.period.year}Q{f.period.quarter}", wan(f.revenue_ytd)) for f in quarterly],
+        ),
+    ]
