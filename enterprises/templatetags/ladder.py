@@ -24,8 +24,11 @@ def sparkline(points: list[tuple[str, float]]) -> str:
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     dots = format_html_join(
         "",
-        '<circle cx="{:.1f}" cy="{:.1f}" r="2.5"><title>{}：{:.1f}</title></circle>',
-        ((x, y, label, v) for (x, y), (label, v) in zip(coords, points, strict=True)),
+        '<circle cx="{}" cy="{}" r="2.5"><title>{}：{}</title></circle>',
+        (
+            (f"{x:.1f}", f"{y:.1f}", label, f"{v:.1f}")
+            for (x, y), (label, v) in zip(coords, points, strict=True)
+        ),
     )
     return format_html(
         '<svg class="spark" viewBox="0 0 {} {}" width="{}" height="{}" role="img">'
