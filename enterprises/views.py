@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.models import ApplicationStatus, ReportingPeriod
 
-from . import eligibility, exports, selectors, services
+from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
 from .forms import (
     AnnualFiguresForm,
@@ -332,6 +332,7 @@ def reminder_list(request):
             "day": day,
             "expiring": list(lists["expiring"]),
             "not_renewed": list(lists["not_renewed"]),
+            "digest": tasks.latest_digest(),
         },
     )
 
