@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
+
+# One lazy proxy per message, made once: proxies translate when rendered, in the language
+# active then, so sharing them is safe, and ranking 10,000 enterprises makes no new ones.
+_ = functools.cache(gettext_lazy)
 
 WAN = Decimal(10_000)
 ZERO = Decimal(0)
@@ -234,6 +240,25 @@ def fmt_wan(value: Decimal | None) -> str:
     return "—" if value is None else f"{(Decimal(value) / WAN).quantize(Decimal('0.01'))}万元"
 
 
+def _percent_format(message: str, mapping: dict) -> str:
+    return str(message) % mapping
+
+
+def _join(parts: list) -> str:
+    return "；".join(str(p) for p in parts)
+
+
+# Labels stay lazy until a page or an export renders them: translating every label of every
+# enterprise while ranking 10,000 of them would cost more than the rules themselves.
+_lazy_percent = lazy(_percent_format, str)
+_lazy_join = lazy(_join, str)
+
+
+def _f(message, mapping: dict):
+    """`message % mapping`, evaluated (and translated) only when displayed."""
+    return _lazy_percent(message, mapping)
+
+
 def _missing_name(year: int, name: str) -> str:
     return f"{year}年{FIELD_LABELS[name]}"
 
@@ -385,7 +410,7 @@ def _any_of(code: str, label: str, parts: list[RuleResult], threshold: str = "")
         code,
         label,
         status,
-        value="；".join(str(p) for p in passed),
+        value=_lazy_join(passed) if passed else "",
         threshold=threshold,
         missing=missing,
     )
@@ -397,11 +422,14 @@ def _alt(rule: RuleResult) -> RuleResult:
 
 
 def _award(facts: Facts, min_level: str, max_rank: int, within_years: int) -> RuleResult:
-    label = _("近%(n)s年获%(level)s及以上科技奖励（排名前%(rank)s）") % {
-        "n": within_years,
-        "level": {"national": _("国家级"), "provincial": _("省部级")}[min_level],
-        "rank": max_rank,
-    }
+    label = _f(
+        _("近%(n)s年获%(level)s及以上科技奖励（排名前%(rank)s）"),
+        {
+            "n": within_years,
+            "level": {"national": _("国家级"), "provincial": _("省部级")}[min_level],
+            "rank": max_rank,
+        },
+    )
     code = f"award_{min_level}_{max_rank}_{within_years}"
     if facts.award_level is None:
         return _unknown(code, label, "", (_("科技奖励情况"),), counts=False)
@@ -613,7 +641,7 @@ def tech_sme(facts: Facts) -> tuple[list[RuleResult], tuple]:
         s2_low,
         s2_high,
         50,
-        _("占收入%(a)s，占成本费用%(b)s") % {"a": fmt_pct(rd_rev), "b": fmt_pct(rd_cost)},
+        _f(_("占收入%(a)s，占成本费用%(b)s"), {"a": fmt_pct(rd_rev), "b": fmt_pct(rd_cost)}),
         _("收入口径>=2%起分，成本费用口径>=10%起分"),
         s2_missing,
     )
@@ -737,7 +765,7 @@ def hitech(facts: Facts) -> tuple[list[RuleResult], tuple]:
     rd_sum, m_rd = _sum(f, "rd_expense", window)
     rev_sum, m_rev = _sum(f, "revenue", window)
     last_rev, m_last = f.get(y, "revenue")
-    label = _("近%(n)s年研发费用占销售收入比例") % {"n": len(window)}
+    label = _f(_("近%(n)s年研发费用占销售收入比例"), {"n": len(window)})
     if m_rd or m_rev or m_last:
         rules.append(_unknown("C5a", label, _("按上年销售收入分档"), m_rd + m_rev + m_last))
     else:
@@ -753,7 +781,7 @@ def hitech(facts: Facts) -> tuple[list[RuleResult], tuple]:
                     value >= limit,
                     fmt_pct(value),
                     f">= {limit}%",
-                    note=_("上年销售收入%(r)s") % {"r": fmt_wan(last_rev)},
+                    note=_f(_("上年销售收入%(r)s"), {"r": fmt_wan(last_rev)}),
                 )
             )
     rules.append(
@@ -1315,7 +1343,7 @@ def little_giant(facts: Facts) -> tuple[list[RuleResult], tuple | None]:
     general: list[RuleResult] = []
     for year in (y - 1, y):
         (rev, rd), m = f.many((year, "revenue"), (year, "rd_expense"))
-        label = _("%(y)s年研发费用占营业收入比重") % {"y": year}
+        label = _f(_("%(y)s年研发费用占营业收入比重"), {"y": year})
         if m:
             general.append(_unknown(f"X1_{year}", label, _("按营业收入分档"), m, counts=False))
             continue
@@ -1385,14 +1413,20 @@ def _each_year_rd(f: _Figures, y: int) -> list[RuleResult]:
     for year in (y - 1, y):
         out.append(
             _amount_rule(
-                f, f"N3a_{year}", _("%(y)s年研发费用") % {"y": year}, year, "rd_expense", ">=", 100
+                f,
+                f"N3a_{year}",
+                _f(_("%(y)s年研发费用"), {"y": year}),
+                year,
+                "rd_expense",
+                ">=",
+                100,
             )
         )
         out.append(
             _ratio_rule(
                 f,
                 f"N3b_{year}",
-                _("%(y)s年研发费用占营业收入比重") % {"y": year},
+                _f(_("%(y)s年研发费用占营业收入比重"), {"y": year}),
                 year,
                 "rd_expense",
                 "revenue",
@@ -1547,7 +1581,7 @@ def little_giant_2026(facts: Facts) -> tuple[list[RuleResult], tuple | None]:
             _ratio_rule(
                 f,
                 f"G3b_{year}",
-                _("%(y)s年研发费用占营业收入比重") % {"y": year},
+                _f(_("%(y)s年研发费用占营业收入比重"), {"y": year}),
                 year,
                 "rd_expense",
                 "revenue",
@@ -1596,7 +1630,13 @@ def tech_innovative_sme_2026(facts: Facts) -> tuple[list[RuleResult], tuple | No
 
 
 def _prefixed(prefix: str, rule: RuleResult) -> RuleResult:
-    return RuleResult(**{**rule.__dict__, "label": f"{prefix}{rule.label}", "counts": False})
+    return RuleResult(
+        **{
+            **rule.__dict__,
+            "label": _f("%(p)s%(l)s", {"p": prefix, "l": rule.label}),
+            "counts": False,
+        }
+    )
 
 
 def _outcome_rule(code: str, label: str, rules: list[RuleResult]) -> RuleResult:

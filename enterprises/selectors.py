@@ -19,6 +19,7 @@ from .models import (
     Qualification,
     QualificationKind,
     QuarterlyFigures,
+    StrategicIndustry,
 )
 
 
@@ -128,7 +129,7 @@ def facts_for(enterprises: list[Enterprise], day: datetime.date) -> dict[int, el
             size_class=e.size_class,
             years=years.get(e.pk, {}),
             titles=frozenset(held.get(e.pk, ())),
-            strategic_industry=e.get_strategic_industry_display() if e.strategic_industry else "",
+            strategic_industry=STRATEGIC_LABELS.get(e.strategic_industry, ""),
             **({name: getattr(p, name) or None for name in PROFILE_FIELDS} if p else {}),
         )
         if p is not None:  # blank choice fields mean "unknown"; zero counts are real zeros
@@ -140,6 +141,7 @@ def facts_for(enterprises: list[Enterprise], day: datetime.date) -> dict[int, el
     return result
 
 
+STRATEGIC_LABELS = dict(StrategicIndustry.choices)
 YEAR_FIELDS = (
     "revenue",
     "main_business_revenue",
