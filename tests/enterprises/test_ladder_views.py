@@ -258,3 +258,18 @@ def test_daily_reminder_task_keeps_a_digest(enterprise):
     assert result == {"expiring": 1, "not_renewed": 0}
     assert tasks.latest_digest()["day"] == "2026-11-27"
     assert tasks.refresh_ladder_reminders.delay("2026-01-01").get()["expiring"] == 0
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_prescreen_selector_is_a_handful_of_queries_whatever_the_size(django_assert_num_queries, n):
+    from django.utils import timezone
+
+    from enterprises import selectors
+    from enterprises.models import Enterprise
+
+    with_figures(n)
+    hitech = kind("hitech")
+    # kinds; enterprises not holding the kind; annual figures; titles held; innovation profiles.
+    with django_assert_num_queries(5):
+        rows = selectors.prescreen(hitech, Enterprise.objects.all(), timezone.localdate())
+    assert len(rows) == n
