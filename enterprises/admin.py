@@ -1,10 +1,22 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.services import record_initial_status
 
 from .imports import AnnualFiguresResource, EnterpriseResource, QuarterlyFiguresResource
-from .models import AnnualFigures, Enterprise, EnterpriseAccount, ParkZone, QuarterlyFigures
+from .models import (
+    AnnualFigures,
+    Enterprise,
+    EnterpriseAccount,
+    InnovationProfile,
+    ParkZone,
+    Qualification,
+    QualificationKind,
+    QuarterlyFigures,
+)
 
 
 @admin.register(ParkZone)
@@ -79,3 +91,84 @@ class EnterpriseAccountAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "enterprise__name")
     autocomplete_fields = ("user", "enterprise")
     list_select_related = ("user", "enterprise")
+
+
+@admin.register(QualificationKind)
+class QualificationKindAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "short_name",
+        "code",
+        "rule_family",
+        "default_level",
+        "validity_rule",
+        "validity_years",
+        "ladder_rank",
+        "is_active",
+    )
+    list_filter = ("rule_family", "validity_rule", "is_active")
+    search_fields = ("name", "short_name", "code")
+
+
+@admin.register(Qualification)
+class QualificationAdmin(SimpleHistoryAdmin):
+    """Status moves only through the staff page's transition form (it keeps the timeline)."""
+
+    list_display = (
+        "enterprise",
+        "kind",
+        "status",
+        "level",
+        "batch_year",
+        "certificate_no",
+        "valid_from",
+        "valid_to",
+    )
+    list_filter = ("kind", "status", "level", "batch_year")
+    search_fields = ("enterprise__name", "enterprise__credit_code", "certificate_no")
+    list_select_related = ("enterprise", "kind")
+    autocomplete_fields = ("enterprise",)
+    readonly_fields = ("status", "status_changed_at", "timeline")
+    fields = (
+        "enterprise",
+        "kind",
+        "status",
+        "level",
+        "batch_year",
+        "certificate_no",
+        "approved_on",
+        "valid_from",
+        "valid_to",
+        "remark",
+        "status_changed_at",
+        "timeline",
+    )
+
+    @admin.display(description=_("状态记录"))
+    def timeline(self, obj: Qualification) -> str:
+        if not obj.pk:
+            return "—"
+        return render_to_string(
+            "includes/application_timeline.html", {"transitions": obj.transitions}
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            record_initial_status(obj, by=request.user, remark=_("后台新增"))
+
+
+@admin.register(InnovationProfile)
+class InnovationProfileAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "enterprise",
+        "niche_since_year",
+        "rd_institution_level",
+        "award_level",
+        "digital_level",
+        "development_score",
+    )
+    list_filter = ("rd_institution_level", "award_level", "digital_level")
+    search_fields = ("enterprise__name", "enterprise__credit_code")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise",)

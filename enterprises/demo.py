@@ -4,15 +4,19 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from bureau.models import ReportingPeriod
+from bureau.models import ApplicationStatus, ReportingPeriod
 
 from .credit_code import ALPHABET, make_code
 from .models import (
     AnnualFigures,
     Enterprise,
+    InnovationProfile,
     ParkZone,
+    Qualification,
+    QualificationKind,
     QuarterlyFigures,
     SizeClass,
     StrategicIndustry,
@@ -182,4 +186,179 @@ def seed(scale: int = 0) -> str:
     return "；".join(done)
 
 
-STEPS = [(10, seed)]
+# --- The tier ladder (梯次培育): the seed's section 四 -----------------------------------------
+
+# Candidate → preparing → submitted → under review, then the final status (or stop earlier).
+FLOW = [
+    ApplicationStatus.PREPARING,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+]
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _run_pipeline(
+    enterprise: Enterprise,
+    kind: QualificationKind,
+    batch_year: int,
+    final: str,
+    decided_on: datetime.date,
+    *,
+    level: str = "",
+    certificate_no: str = "",
+) -> Qualification:
+    """One application walked through the shared flow, a few weeks between steps."""
+    from bureau.services import record_initial_status
+
+    from .services import move_qualification
+
+    steps = [s for s in FLOW if FLOW.index(s) < (FLOW.index(final) + 1 if final in FLOW else 3)]
+    start = decided_on - datetime.timedelta(days=30 * (len(steps) + 1))
+    qualification = Qualification.objects.create(
+        enterprise=enterprise,
+        kind=kind,
+        batch_year=batch_year,
+        level=level or kind.default_level,
+        status_changed_at=_at(start),
+    )
+    record_initial_status(qualification, remark="梯次培育摸排")
+    for n, status in enumerate(steps, start=1):
+        move_qualification(
+            qualification, status, by=None, at=_at(start + datetime.timedelta(days=30 * n))
+        )
+    if final not in FLOW and final != ApplicationStatus.CANDIDATE:
+        fields = {}
+        if final == ApplicationStatus.APPROVED:
+            fields = {"approved_on": decided_on, "certificate_no": certificate_no}
+        move_qualification(qualification, final, by=None, at=_at(decided_on), **fields)
+    return qualification
+
+
+def _spread(year: int, i: int, n: int, first_month: int = 3, last_month: int = 12) -> datetime.date:
+    """The i-th of n dates spread over first_month..last_month of `year`."""
+    months = last_month - first_month + 1
+    month = first_month + (i * months) // max(n, 1)
+    return datetime.date(year, month, 1 + (i * 7) % 27)
+
+
+# (kind, batch year, final status, how many, year decided, level, first demo index, step)
+# Indices walk the demo enterprises (pk order, large firms skipped); sets that could overlap
+# in validity (same kind and level) use disjoint indices.
+LADDER_PLAN = [
+    # 科小入库: a registration number is valid for its year only; most firms renew each year.
+    ("tech_sme", 2023, ApplicationStatus.APPROVED, 150, 2023, "", 0, 1),
+    ("tech_sme", 2024, ApplicationStatus.APPROVED, 181, 2024, "", 0, 1),
+    ("tech_sme", 2025, ApplicationStatus.APPROVED, 176, 2025, "", 0, 1),
+    ("tech_sme", 2026, ApplicationStatus.APPROVED, 120, 2026, "", 0, 1),
+    # 高企: 3 years from recognition. 2024 brought 23 new ones (seed: 新培育高企23家).
+    ("hitech", 2021, ApplicationStatus.APPROVED, 12, 2021, "", 5, 10),
+    ("hitech", 2023, ApplicationStatus.APPROVED, 14, 2023, "", 0, 10),
+    ("hitech", 2024, ApplicationStatus.APPROVED, 23, 2024, "", 1, 10),
+    ("hitech", 2025, ApplicationStatus.APPROVED, 9, 2025, "", 7, 10),
+    ("hitech", 2026, ApplicationStatus.UNDER_REVIEW, 8, 2026, "", 9, 10),
+    # 战略性新兴产业入库: 20 added in 2024 (seed: 新调整战略新兴产业入库20家).
+    ("strategic_emerging", 2023, ApplicationStatus.APPROVED, 12, 2023, "", 100, 2),
+    ("strategic_emerging", 2024, ApplicationStatus.APPROVED, 20, 2024, "", 1, 4),
+    # 创新型中小企业: recognised in 2023; 30 applications in the 2025 batch (target 30).
+    ("innovative_sme", 2023, ApplicationStatus.APPROVED, 20, 2023, "", 2, 6),
+    ("innovative_sme", 2025, ApplicationStatus.SUBMITTED, 30, 2025, "", 4, 5),
+    ("innovative_sme", 2026, ApplicationStatus.PREPARING, 12, 2026, "", 7, 11),
+    # 专精特新中小企业 (provincial): 10 recognised in 2023, 17 under review in 2024's batch.
+    ("specialised_sme", 2023, ApplicationStatus.APPROVED, 10, 2023, "provincial", 2, 12),
+    ("specialised_sme", 2024, ApplicationStatus.UNDER_REVIEW, 17, 2024, "provincial", 8, 10),
+    ("specialised_sme", 2024, ApplicationStatus.REJECTED, 2, 2024, "provincial", 9, 50),
+    # 专精特新"小巨人": 2 new provincial ones in 2024 (seed: 新培育省级专精特新"小巨人"2家),
+    # taken from the 2023 specialised SMEs.
+    ("little_giant", 2024, ApplicationStatus.APPROVED, 2, 2024, "provincial", 2, 12),
+]
+
+
+def _plan_enterprises(smes: list[Enterprise], first: int, step: int, count: int) -> list:
+    picked = []
+    i = first
+    while len(picked) < count:
+        picked.append(smes[i % len(smes)])
+        i += step
+    return picked
+
+
+def seed_ladder(scale: int = 0) -> str:
+    """Qualifications of the demo zone, each walked through the pipeline; once per group."""
+    kinds = {k.code: k for k in QualificationKind.objects.all()}
+    enterprises = list(Enterprise.objects.order_by("pk")[:DEMO_ENTERPRISES])
+    smes = [e for e in enterprises if e.size_class != SizeClass.LARGE]
+    if not smes:
+        return ""
+    created = 0
+    for code, batch, final, count, year, level, first, step in LADDER_PLAN:
+        kind = kinds[code]
+        group = Qualification.objects.filter(kind=kind, batch_year=batch, status=final)
+        if level:
+            group = group.filter(level=level)
+        if group.exists():
+            continue
+        for i, enterprise in enumerate(_plan_enterprises(smes, first, step, count)):
+            decided = _spread(year, i, count, *((4, 10) if code == "tech_sme" else (3, 12)))
+            if year == 2026:  # keep 2026 decisions in the past of the demo's "today"
+                decided = _spread(year, i, count, 3, 10)
+            certificate = ""
+            if final == ApplicationStatus.APPROVED and kind.requires_certificate:
+                prefix = {"tech_sme": "KX", "hitech": "GR", "little_giant": "XJR"}.get(code, "ZJ")
+                certificate = f"{prefix}{year}34{enterprise.pk:05d}"
+            _run_pipeline(
+                enterprise, kind, batch, final, decided, level=level, certificate_no=certificate
+            )
+            created += 1
+    return f"{created} 条企业资质" if created else ""
+
+
+def seed_innovation_profiles(scale: int = 0) -> str:
+    """Innovation facts for every third demo SME, so pre-screening has them to work with."""
+    enterprises = list(Enterprise.objects.order_by("pk")[:DEMO_ENTERPRISES])
+    have = set(InnovationProfile.objects.values_list("enterprise_id", flat=True))
+    rng = random.Random(77)
+    rows = []
+    for i, enterprise in enumerate(enterprises):
+        if i % 3 or enterprise.pk in have:
+            continue
+        rows.append(
+            InnovationProfile(
+                enterprise=enterprise,
+                niche_since_year=rng.randint(2012, 2022),
+                rd_institution_level=rng.choice(["none", "county", "municipal", "provincial"]),
+                award_level=rng.choice(["none", "none", "none", "municipal", "provincial"]),
+                award_year=rng.randint(2020, 2025),
+                award_rank=rng.randint(1, 5),
+                high_value_class1_ip=rng.choice([0, 0, 1]),
+                self_developed_class1_ip=rng.choice([0, 1, 2]),
+                digital_level=rng.randint(1, 4),
+                development_score=Decimal(rng.randint(35, 80)),
+                development_score_year=2025,
+            )
+        )
+    bulk_create_with_history(rows, InnovationProfile)
+    return f"{len(rows)} 家企业创新要素" if rows else ""
+
+
+def seed_ladder_targets(scale: int = 0) -> str:
+    from bureau.models import Target
+
+    from .metrics import INNOVATIVE_APPLICATIONS_KEY
+
+    _target, new = Target.objects.get_or_create(
+        year=2025,
+        figure_key=INNOVATIVE_APPLICATIONS_KEY,
+        defaults={
+            "label": "创新型中小企业申报",
+            "target_value": 30,
+            "unit": "家",
+            "note": "2024年度工作总结：创小申报工作正在进行，预计申报30家",
+        },
+    )
+    return "1 项梯次培育目标" if new else ""
+
+
+STEPS = [(10, seed), (50, seed_innovation_profiles), (60, seed_ladder), (70, seed_ladder_targets)]

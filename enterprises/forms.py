@@ -1,6 +1,9 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .models import AnnualFigures, Enterprise, QuarterlyFigures
+from bureau.models import ALLOWED_TRANSITIONS, ApplicationStatus, Level
+
+from .models import AnnualFigures, Enterprise, Qualification, QuarterlyFigures
 
 
 class DateInput(forms.DateInput):
@@ -56,3 +59,38 @@ class AnnualFiguresForm(forms.ModelForm):
             "design_patents",
             "software_copyrights",
         ]
+
+
+class TransitionForm(forms.Form):
+    """Move a qualification to a next status the shared flow allows."""
+
+    to_status = forms.ChoiceField(label=_("变更为"))
+    remark = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea({"rows": 2}))
+    level = forms.ChoiceField(label=_("级别"), choices=[("", "—"), *Level.choices], required=False)
+    certificate_no = forms.CharField(label=_("证书编号（入库编号）"), required=False, max_length=80)
+    approved_on = forms.DateField(label=_("认定日期"), required=False, widget=DateInput())
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DateInput())
+
+    def __init__(self, *args, qualification: Qualification, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS[qualification.status]
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in ApplicationStatus.choices if value in allowed
+        ]
+        self.fields["level"].initial = qualification.level
+
+    def transition_fields(self) -> dict:
+        """The application fields to set with the move (only those filled in)."""
+        data = self.cleaned_data
+        names = ("level", "certificate_no", "approved_on", "valid_from", "valid_to")
+        return {name: data[name] for name in names if data.get(name) not in (None, "")}
+
+
+class CandidatesForm(forms.Form):
+    batch_year = forms.IntegerField(label=_("申报批次年度"), min_value=2000, max_value=2100)
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("企业"),
+        queryset=Enterprise.objects.all(),
+        error_messages={"required": _("请至少勾选一家企业。")},
+    )

@@ -1,14 +1,33 @@
-"""Figures of the enterprise registry."""
+"""Figures of the enterprise registry and of the tier ladder (summary section 四)."""
+
+import datetime
 
 from django.db.models import Count, Q
 
 from bureau.figures import Figure
+from bureau.models import ApplicationStatus, Level, Target
 
-from .models import Enterprise, QuarterlyFigures
+from .models import Enterprise, Qualification, QuarterlyFigures
+
+# Applications that have actually been filed (已申报 or later), for "expected to apply".
+FILED = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+)
+INNOVATIVE_APPLICATIONS_KEY = "enterprises.innovative_sme_applications"
 
 
-def figures(year: int, quarter: int | None = None) -> list[Figure]:
-    """Registered enterprises, and how many reported the year's (latest) quarterly figures."""
+def _period_end(year: int, quarter: int | None) -> datetime.date:
+    if not quarter:
+        return datetime.date(year, 12, 31)
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
     registered = Enterprise.objects.filter(is_active=True)
     reported = QuarterlyFigures.objects.filter(period__year=year)
     if quarter:
@@ -37,3 +56,103 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             records=registered.filter(quarterly_figures__in=reported).distinct(),
         ),
     ]
+
+
+def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
+    """The condition on Qualification behind each ladder figure of `year` (to the quarter)."""
+    start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
+    new_in_period = Q(status=ApplicationStatus.APPROVED, approved_on__range=(start, end))
+    result = {
+        # 新培育高企: recognised (approved) within the year.
+        "hitech_new": new_in_period & Q(kind__code="hitech"),
+        # 科小入库: registrations of the year's batch (a number is valid for its year only).
+        "tech_sme_registered": Q(
+            kind__code="tech_sme",
+            status=ApplicationStatus.APPROVED,
+            batch_year=year,
+            approved_on__lte=end,
+        ),
+        # 新调整战略新兴产业入库: added to the register within the year.
+        "strategic_new": new_in_period & Q(kind__code="strategic_emerging"),
+        # 专精特新 under review (审核中) in the year's batch, at provincial level.
+        "specialised_under_review": Q(
+            kind__code="specialised_sme",
+            status=ApplicationStatus.UNDER_REVIEW,
+            batch_year=year,
+            level=Level.PROVINCIAL,
+        ),
+        # Innovative-SME applications filed for the year's batch (tracked against a target).
+        "innovative_sme_applications": Q(
+            kind__code="innovative_sme", batch_year=year, status__in=FILED
+        ),
+    }
+    for level in Level:
+        result[f"little_giant_new_{level.value}"] = new_in_period & Q(
+            kind__code="little_giant", level=level.value
+        )
+    return result
+
+
+def _records(condition: Q):
+    return (
+        Qualification.objects.filter(condition)
+        .select_related("enterprise", "kind")
+        .order_by("enterprise__name", "pk")
+    )
+
+
+LABELS = {
+    "hitech_new": ("新培育高新技术企业", "家"),
+    "tech_sme_registered": ("科技型中小企业入库", "家"),
+    "strategic_new": ("新调整战略性新兴产业入库企业", "家"),
+    "specialised_under_review": ("省级专精特新中小企业正在审核", "家"),
+    "innovative_sme_applications": ("创新型中小企业申报", "家"),
+    "little_giant_new_national": ("新培育国家级专精特新“小巨人”企业", "家"),
+    "little_giant_new_provincial": ("新培育省级专精特新“小巨人”企业", "家"),
+    "little_giant_new_municipal": ("新培育市级专精特新“小巨人”企业", "家"),
+    "little_giant_new_county": ("新培育县级专精特新“小巨人”企业", "家"),
+}
+
+
+def figures(year: int, quarter: int | None = None) -> list[Figure]:
+    """Registry figures and the ladder figures of section 四 for the year (to the quarter).
+
+    Queries: 1 for the registry counts, 1 aggregate over qualifications for every ladder
+    count, 1 for next year's innovative-SME target.
+    """
+    result = _registry_figures(year, quarter)
+    conditions = ladder_conditions(year, quarter)
+    counts = Qualification.objects.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+    for key, (label, unit) in LABELS.items():
+        result.append(
+            Figure(
+                key=f"enterprises.{key}",
+                label=label,
+                unit=unit,
+                value=counts[key],
+                year=year,
+                quarter=quarter,
+                records=_records(conditions[key]),
+                section="四",
+            )
+        )
+    # 创小预计申报: next year's planned number (a Target), with next year's batch behind it.
+    target = Target.objects.filter(year=year + 1, figure_key=INNOVATIVE_APPLICATIONS_KEY).first()
+    next_batch = Q(kind__code="innovative_sme", batch_year=year + 1) & ~Q(
+        status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+    )
+    result.append(
+        Figure(
+            key="enterprises.innovative_sme_expected",
+            label="创新型中小企业预计申报",
+            unit="家",
+            value=int(target.target_value) if target else None,
+            year=year,
+            quarter=quarter,
+            records=_records(next_batch),
+            section="四",
+        )
+    )
+    return result

@@ -1,5 +1,6 @@
 """The enterprise registry and its figures (DESIGN.md: enterprises/)."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bureau.models import MIN_YEAR, ReportingPeriod, ensure_period_open
+from bureau.models import (
+    MIN_YEAR,
+    Application,
+    ApplicationQuerySet,
+    ApplicationStatus,
+    Level,
+    ReportingPeriod,
+    ensure_period_open,
+)
 
 from . import credit_code, industries
 
@@ -328,3 +337,292 @@ class QuarterlyFigures(models.Model):
         if self.period_id:
             _check_not_future(self.period.year, "period")
             ensure_period_open(self.period, what=_("季度数据"))
+
+
+# --- The tier ladder (梯次培育) ------------------------------------------------------------------
+
+
+class RuleFamily(models.TextChoices):
+    """Which pre-screening rules of enterprises.eligibility apply to a qualification kind."""
+
+    TECH_SME = "tech_sme", _("科技型中小企业评价")
+    TECH_INNOVATIVE_SME = "tech_innovative_sme", _("科技和创新型中小企业（2026）")
+    HITECH = "hitech", _("高新技术企业认定")
+    INNOVATIVE_SME = "innovative_sme", _("创新型中小企业评价")
+    SPECIALISED_SME = "specialised_sme", _("专精特新中小企业认定")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”认定")
+    STRATEGIC_EMERGING = "strategic_emerging", _("战略性新兴产业入库")
+    NONE = "", _("无预审规则")
+
+
+class ValidityRule(models.TextChoices):
+    YEAR_OF_ISSUE = "year_of_issue", _("当年有效")
+    YEARS = "years", _("自认定日起若干年")
+    OPEN = "open", _("长期有效")
+
+
+class QualificationKind(models.Model):
+    """Reference data: a title on the ladder (科小入库, 高企, 创新型, 专精特新, 小巨人, 战新入库…).
+
+    A bureau adds a kind in the admin; `rule_family` links it to pre-screening rules if any.
+    """
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20, blank=True)
+    rule_family = models.CharField(
+        _("预审规则"), max_length=30, choices=RuleFamily.choices, blank=True
+    )
+    default_level = models.CharField(
+        _("默认级别"), max_length=12, choices=Level.choices, blank=True
+    )
+    validity_rule = models.CharField(
+        _("有效期规则"), max_length=20, choices=ValidityRule.choices, default=ValidityRule.YEARS
+    )
+    validity_years = models.PositiveSmallIntegerField(_("有效年限"), null=True, blank=True)
+    requires_certificate = models.BooleanField(
+        _("认定须有证书编号"),
+        default=True,
+        help_text=_("勾选后，认定（已认定）时必须填写证书或入库编号。"),
+    )
+    ladder_rank = models.PositiveSmallIntegerField(
+        _("梯次"), default=0, help_text=_("梯次培育中的层级，数字越大层级越高；0 表示不在梯次中。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("资质类型")
+        verbose_name_plural = _("资质类型")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(validity_rule="years") | Q(validity_years__gte=1),
+                name="qualification_kind_years_given",
+                violation_error_message=_("按年限计算有效期时，有效年限至少为1年。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        if self.validity_rule == ValidityRule.YEARS and not self.validity_years:
+            raise ValidationError({"validity_years": _("按年限计算有效期时，请填写有效年限。")})
+
+    def validity_for(self, start: datetime.date) -> tuple[datetime.date, datetime.date | None]:
+        """(valid_from, valid_to) of a title recognised on `start`."""
+        if self.validity_rule == ValidityRule.YEAR_OF_ISSUE:
+            return datetime.date(start.year, 1, 1), datetime.date(start.year, 12, 31)
+        if self.validity_rule == ValidityRule.YEARS and self.validity_years:
+            return start, add_years(start, self.validity_years) - datetime.timedelta(days=1)
+        return start, None
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later (29 February becomes 1 March)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
+class QualificationQuerySet(ApplicationQuerySet):
+    def overlapping(self, q: "Qualification") -> "QualificationQuerySet":
+        """Other approved qualifications of q's enterprise, kind and level whose validity meets q's."""
+        qs = self.approved().filter(enterprise_id=q.enterprise_id, kind_id=q.kind_id, level=q.level)
+        if q.pk:
+            qs = qs.exclude(pk=q.pk)
+        if q.valid_to is not None:
+            qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=q.valid_to))
+        if q.valid_from is not None:
+            qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=q.valid_from))
+        return qs
+
+
+class Qualification(Application):
+    """One enterprise's application for, or holding of, one title on the ladder.
+
+    Moves through the shared pipeline (bureau.services.transition_application). The database
+    refuses valid_to < valid_from (Application) and an approved title without a start date; on
+    PostgreSQL an exclusion constraint (migration 0003) also refuses two approved titles of the
+    same enterprise, kind and level whose validity overlaps. On SQLite that rule is enforced by
+    clean() and by enterprises.services, which lock the enterprise row first.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    kind = models.ForeignKey(
+        QualificationKind,
+        verbose_name=_("资质类型"),
+        on_delete=models.PROTECT,
+        related_name="qualifications",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta(Application.Meta):
+        verbose_name = _("企业资质")
+        verbose_name_plural = _("企业资质")
+        ordering = ["-batch_year", "kind__order", "enterprise__name"]
+        constraints = [
+            *Application.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.APPROVED) | Q(valid_from__isnull=False),
+                name="qualification_approved_has_start",
+                violation_error_message=_("已认定的资质必须有有效期起。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(level="") | Q(level__in=Level.values),
+                name="qualification_level_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(batch_year__isnull=True)
+                | Q(batch_year__gte=MIN_YEAR, batch_year__lte=2100),
+                name="qualification_batch_year_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "batch_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:qualification_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.status == ApplicationStatus.APPROVED and self.kind_id:
+            kind = self.kind
+            if kind.requires_certificate and not self.certificate_no.strip():
+                raise ValidationError(
+                    {"certificate_no": _("认定为「已认定」时必须填写证书编号（入库编号）。")}
+                )
+            start = self.approved_on or self.valid_from
+            if start is not None:
+                default_from, default_to = kind.validity_for(start)
+                if self.valid_from is None:
+                    self.valid_from = default_from
+                if self.valid_to is None:
+                    self.valid_to = default_to
+            if not self.level and kind.default_level:
+                self.level = kind.default_level
+        super().clean()
+        if (
+            self.status == ApplicationStatus.APPROVED
+            and self.enterprise_id
+            and self.kind_id
+            and Qualification.objects.overlapping(self).exists()
+        ):
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "该企业已有同类型、同级别且有效期重叠的已认定资质，不能重复认定。"
+                    )
+                }
+            )
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.status == ApplicationStatus.APPROVED
+            and (self.valid_from is None or self.valid_from <= today)
+            and (self.valid_to is None or self.valid_to >= today)
+        )
+
+
+class InnovationProfile(models.Model):
+    """Facts the tier criteria ask for beyond the yearly figures (criteria.md §1.3, §3).
+
+    Each field left empty means "not known": pre-screening then names it as missing rather
+    than guessing.
+    """
+
+    enterprise = models.OneToOneField(
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="innovation_profile",
+    )
+    niche_since_year = models.PositiveSmallIntegerField(
+        _("深耕细分市场起始年度"), null=True, blank=True
+    )
+    rd_institution_level = models.CharField(
+        _("研发机构最高级别"),
+        max_length=12,
+        blank=True,
+        choices=[*Level.choices, ("none", _("无研发机构"))],
+        help_text=_("留空表示未知。"),
+    )
+    award_level = models.CharField(
+        _("科技奖励级别"),
+        max_length=12,
+        blank=True,
+        choices=[*Level.choices, ("none", _("无"))],
+        help_text=_("近5年获得的最高级别科学技术奖；留空表示未知。"),
+    )
+    award_year = models.PositiveSmallIntegerField(_("获奖年度"), null=True, blank=True)
+    award_rank = models.PositiveSmallIntegerField(_("获奖单位排名"), null=True, blank=True)
+    led_standard_year = models.PositiveSmallIntegerField(
+        _("主导制定标准的最近年度"),
+        null=True,
+        blank=True,
+        help_text=_("主导制定国际、国家或行业标准的最近年度；没有则留空。"),
+    )
+    high_value_class1_ip = models.PositiveIntegerField(
+        _("I类高价值知识产权（件）"), null=True, blank=True
+    )
+    self_developed_class1_ip = models.PositiveIntegerField(
+        _("自主研发I类知识产权（件）"), null=True, blank=True
+    )
+    digital_level = models.PositiveSmallIntegerField(
+        _("数字化水平等级"),
+        null=True,
+        blank=True,
+        help_text=_("中小企业数字化水平评测等级1–4；留空表示未测评。"),
+    )
+    development_score = models.DecimalField(
+        _("专精特新发展评价得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("优质中小企业梯度培育平台给出的得分（2026年办法），须有佐证。"),
+    )
+    development_score_year = models.PositiveSmallIntegerField(
+        _("发展评价年度"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业创新要素")
+        verbose_name_plural = _("企业创新要素")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digital_level__isnull=True)
+                | Q(digital_level__gte=1, digital_level__lte=4),
+                name="innovation_digital_level_1_to_4",
+                violation_error_message=_("数字化水平等级应为1至4。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(development_score__isnull=True)
+                | Q(development_score__gte=0, development_score__lte=100),
+                name="innovation_development_score_0_100",
+                violation_error_message=_("发展评价得分应在0至100之间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(award_rank__isnull=True) | Q(award_rank__gte=1),
+                name="innovation_award_rank_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self._meta.verbose_name}"

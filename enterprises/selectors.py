@@ -1,12 +1,26 @@
 """Reads of the enterprise registry shared by pages and figures."""
 
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from bureau.models import ReportingPeriod
+from bureau.models import ApplicationTransition, ReportingPeriod
 from bureau.roles import Role
 
-from .models import AnnualFigures, Enterprise, QuarterlyFigures
+from . import eligibility
+from .models import (
+    AnnualFigures,
+    Enterprise,
+    InnovationProfile,
+    Qualification,
+    QualificationKind,
+    QuarterlyFigures,
+    StrategicIndustry,
+)
 
 
 def enterprise_list_for_user(*, user) -> QuerySet[Enterprise]:
@@ -53,3 +67,248 @@ def quarterly_overview(
 
 def enterprise_counts_by_zone() -> QuerySet:
     return Enterprise.objects.filter(is_active=True).values("zone__name").annotate(n=Count("id"))
+
+
+# --- The tier ladder ------------------------------------------------------------------------
+
+
+def qualification_list_for_user(*, user) -> QuerySet[Qualification]:
+    """Qualifications the user may see: all for bureau roles, its own for an enterprise user."""
+    qs = Qualification.objects.select_related("enterprise", "kind")
+    if user.role is Role.ENTERPRISE_USER:
+        return qs.filter(enterprise__accounts__user=user)
+    if user.role is None:
+        return qs.none()
+    return qs
+
+
+def qualification_get_for_user(*, user, pk: int) -> Qualification:
+    """The one gate for a single qualification: 404 when the user may not see it."""
+    try:
+        return qualification_list_for_user(user=user).get(pk=pk)
+    except Qualification.DoesNotExist:
+        raise Http404 from None
+
+
+def held_titles(enterprise_ids, day: datetime.date) -> dict[int, set[str]]:
+    """Kind codes each enterprise holds (approved, valid on `day`). One query."""
+    held: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        Qualification.objects.valid_on(day)
+        .filter(enterprise_id__in=enterprise_ids)
+        .values_list("enterprise_id", "kind__code")
+    )
+    for enterprise_id, code in rows:
+        held[enterprise_id].add(code)
+    return held
+
+
+def facts_for(enterprises: list[Enterprise], day: datetime.date) -> dict[int, eligibility.Facts]:
+    """Pre-screening inputs for each enterprise on `day`: three queries whatever their number
+    (annual figures of the four years before `day`, titles held, innovation profiles)."""
+    ids = [e.pk for e in enterprises]
+    prior = day.year - 1
+    years: dict[int, dict[int, eligibility.YearFigures]] = defaultdict(dict)
+    for row in AnnualFigures.objects.filter(
+        enterprise_id__in=ids, year__range=(prior - 3, prior)
+    ).values(*ANNUAL_FIELDS):
+        years[row["enterprise_id"]][row["year"]] = eligibility.YearFigures(
+            year=row["year"],
+            class1_ip=row["invention_patents"] + row["other_class1_ip"],
+            class2_ip=row["utility_models"] + row["design_patents"] + row["software_copyrights"],
+            **{name: row[name] for name in YEAR_FIELDS},
+        )
+    held = held_titles(ids, day)
+    profiles = {p.enterprise_id: p for p in InnovationProfile.objects.filter(enterprise_id__in=ids)}
+    result = {}
+    for e in enterprises:
+        p = profiles.get(e.pk)
+        result[e.pk] = eligibility.Facts(
+            assessment_date=day,
+            established_on=e.established_on,
+            size_class=e.size_class,
+            years=years.get(e.pk, {}),
+            titles=frozenset(held.get(e.pk, ())),
+            strategic_industry=STRATEGIC_LABELS.get(e.strategic_industry, ""),
+            **({name: getattr(p, name) or None for name in PROFILE_FIELDS} if p else {}),
+        )
+        if p is not None:  # blank choice fields mean "unknown"; zero counts are real zeros
+            result[e.pk] = dataclasses.replace(
+                result[e.pk],
+                high_value_class1_ip=p.high_value_class1_ip,
+                self_developed_class1_ip=p.self_developed_class1_ip,
+            )
+    return result
+
+
+STRATEGIC_LABELS = dict(StrategicIndustry.choices)
+YEAR_FIELDS = (
+    "revenue",
+    "main_business_revenue",
+    "rd_expense",
+    "cost_expense_total",
+    "hitech_product_revenue",
+    "total_assets",
+    "total_liabilities",
+    "net_profit",
+    "equity_financing",
+    "employees",
+    "tech_staff",
+    "rd_staff",
+)
+ANNUAL_FIELDS = (
+    "enterprise_id",
+    "year",
+    *YEAR_FIELDS,
+    "invention_patents",
+    "other_class1_ip",
+    "utility_models",
+    "design_patents",
+    "software_copyrights",
+)
+PROFILE_FIELDS = (
+    "niche_since_year",
+    "rd_institution_level",
+    "award_level",
+    "award_year",
+    "award_rank",
+    "led_standard_year",
+    "digital_level",
+    "development_score",
+    "development_score_year",
+)
+
+
+@dataclasses.dataclass
+class PrescreenRow:
+    enterprise: Enterprise
+    assessment: eligibility.Assessment
+    tier: QualificationKind | None  # the highest ladder title held
+
+
+def ladder_kinds() -> list[QualificationKind]:
+    return list(QualificationKind.objects.filter(is_active=True).order_by("order", "pk"))
+
+
+def current_tier(titles, kinds: list[QualificationKind]) -> QualificationKind | None:
+    on_ladder = [k for k in kinds if k.code in titles and k.ladder_rank > 0]
+    return max(on_ladder, key=lambda k: k.ladder_rank, default=None)
+
+
+def prescreen(
+    kind: QualificationKind,
+    enterprises: QuerySet[Enterprise],
+    day: datetime.date,
+    *,
+    kinds: list[QualificationKind] | None = None,
+) -> list[PrescreenRow]:
+    """Every enterprise of `enterprises` not holding `kind` on `day`, pre-screened and ranked
+    best first. Four queries whatever the number of enterprises."""
+    kinds = kinds if kinds is not None else ladder_kinds()
+    holders = Qualification.objects.valid_on(day).filter(kind=kind).values("enterprise_id")
+    candidates = list(enterprises.exclude(pk__in=holders).select_related("zone"))
+    all_facts = facts_for(candidates, day)
+    rows = []
+    for enterprise in candidates:
+        facts = all_facts[enterprise.pk]
+        assessment = eligibility.assess(kind.rule_family, facts)
+        if assessment is None:
+            continue
+        rows.append(PrescreenRow(enterprise, assessment, current_tier(facts.titles, kinds)))
+    rows.sort(key=lambda r: (*r.assessment.sort_key, r.enterprise.name))
+    return rows
+
+
+def enterprise_ladder(enterprise: Enterprise, day: datetime.date) -> dict:
+    """What the enterprise holds on `day` and how it pre-screens for each kind it does not."""
+    kinds = ladder_kinds()
+    facts = facts_for([enterprise], day)[enterprise.pk]
+    held = [k for k in kinds if k.code in facts.titles]
+    assessments = []
+    for kind in kinds:
+        if kind.code in facts.titles:
+            continue
+        assessment = eligibility.assess(kind.rule_family, facts)
+        if assessment is not None:
+            assessments.append((kind, assessment))
+    return {
+        "held": held,
+        "tier": current_tier(facts.titles, kinds),
+        "assessments": assessments,
+        "rule_set": eligibility.rule_set_for(day),
+    }
+
+
+def pipeline_board(year: int) -> tuple[list[QualificationKind], dict]:
+    """Counts of the year's batch by kind and status. Two queries."""
+    kinds = ladder_kinds()
+    counts = {
+        (row["kind_id"], row["status"]): row["n"]
+        for row in Qualification.objects.filter(batch_year=year)
+        .values("kind_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return kinds, counts
+
+
+def reminders(day: datetime.date) -> dict[str, QuerySet]:
+    """Approved titles expiring within the configured window (default 180 days), and last
+    year's tech-SME registrations not yet renewed in the new year's batch."""
+    expiring = (
+        Qualification.objects.expiring(day)
+        .exclude(kind__validity_rule="year_of_issue")
+        .select_related("enterprise", "kind")
+        .order_by("valid_to", "enterprise__name")
+    )
+    renewed = (
+        Qualification.objects.filter(kind__code="tech_sme", batch_year=day.year)
+        .exclude(status__in=("rejected", "withdrawn"))
+        .values("enterprise_id")
+    )
+    not_renewed = (
+        Qualification.objects.approved()
+        .filter(kind__code="tech_sme", batch_year=day.year - 1)
+        .exclude(enterprise_id__in=renewed)
+        .select_related("enterprise", "kind")
+        .order_by("enterprise__name")
+    )
+    return {"expiring": expiring, "not_renewed": not_renewed}
+
+
+def qualifications_with_timelines(enterprise: Enterprise) -> list[Qualification]:
+    """The enterprise's qualifications, each with `.timeline` (its transitions). Two queries."""
+    qualifications = list(
+        Qualification.objects.filter(enterprise=enterprise)
+        .select_related("kind")
+        .order_by("kind__order", "-batch_year", "-pk")
+    )
+    by_id: dict[int, list] = defaultdict(list)
+    content_type = ContentType.objects.get_for_model(Qualification)
+    for t in ApplicationTransition.objects.filter(
+        content_type=content_type, object_id__in=[q.pk for q in qualifications]
+    ).select_related("by"):
+        by_id[t.object_id].append(t)
+    for q in qualifications:
+        q.timeline = by_id.get(q.pk, [])
+    return qualifications
+
+
+def enterprise_trends(enterprise: Enterprise) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Small trend series (万元) from the prefetched annual and quarterly figures."""
+    annual = sorted(enterprise.annual_figures.all(), key=lambda f: f.year)
+    quarterly = sorted(
+        enterprise.quarterly_figures.all(), key=lambda f: (f.period.year, f.period.quarter)
+    )
+
+    def wan(value) -> float:
+        return float(value or 0) / 10000
+
+    return [
+        ("营业收入（年度，万元）", [(str(f.year), wan(f.revenue)) for f in annual]),
+        ("研发费用（年度，万元）", [(str(f.year), wan(f.rd_expense)) for f in annual]),
+        (
+            "营业收入（季度累计，万元）",
+            [(f"{f.period.year}Q{f.period.quarter}", wan(f.revenue_ytd)) for f in quarterly],
+        ),
+    ]

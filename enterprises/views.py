@@ -1,18 +1,27 @@
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bureau.access import BUREAU_ROLES, enterprise_user_required, role_required
-from bureau.models import ReportingPeriod
+from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.models import ApplicationStatus, ReportingPeriod
 
-from . import selectors
-from .filters import EnterpriseFilter
-from .forms import AnnualFiguresForm, EnterpriseProfileForm, QuarterlyFiguresForm
-from .models import AnnualFigures, QuarterlyFigures
+from . import eligibility, exports, selectors, services, tasks
+from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
+from .forms import (
+    AnnualFiguresForm,
+    CandidatesForm,
+    EnterpriseProfileForm,
+    QuarterlyFiguresForm,
+    TransitionForm,
+)
+from .models import AnnualFigures, QualificationKind, QuarterlyFigures
 
 PAGE_SIZE = 50
 
@@ -34,7 +43,17 @@ def enterprise_list(request):
 @role_required(*BUREAU_ROLES)
 def enterprise_detail(request, pk: int):
     enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
-    return render(request, "enterprises/enterprise_detail.html", {"enterprise": enterprise})
+    qualifications = selectors.qualifications_with_timelines(enterprise)
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "qualifications": qualifications,
+            "ladder": selectors.enterprise_ladder(enterprise, timezone.localdate()),
+            "trends": selectors.enterprise_trends(enterprise),
+        },
+    )
 
 
 # --- Enterprise portal (企业填报) ---------------------------------------------------------------
@@ -53,6 +72,7 @@ def portal_home(request):
     last_year = timezone.localdate().year - 1
     has_annual = AnnualFigures.objects.filter(enterprise=enterprise, year=last_year).exists()
     activity_count = enterprise.activities.aggregate(n=Count("id"))["n"]
+    ladder = selectors.enterprise_ladder(enterprise, timezone.localdate())
     return render(
         request,
         "enterprises/portal_home.html",
@@ -62,6 +82,8 @@ def portal_home(request):
             "last_year": last_year,
             "has_annual": has_annual,
             "activity_count": activity_count,
+            "ladder": ladder,
+            "qualifications": selectors.qualifications_with_timelines(enterprise),
         },
     )
 
@@ -131,3 +153,195 @@ def portal_annual_edit(request, year: int):
         messages.success(request, _("%(y)s年度数据已保存。") % {"y": year})
         return redirect("enterprises:portal_annual")
     return render(request, "enterprises/portal_annual_edit.html", {"form": form, "year": year})
+
+
+# --- The tier ladder (梯次培育) ------------------------------------------------------------------
+
+PRESCREEN_PAGE = 50
+
+
+def _kind_with_rules(code: str) -> QualificationKind:
+    kind = get_object_or_404(QualificationKind, code=code, is_active=True)
+    if not kind.rule_family:
+        raise Http404
+    return kind
+
+
+@role_required(*BUREAU_ROLES)
+def prescreen(request, code: str):
+    """All enterprises not yet holding the kind, pre-screened and ranked; staff add candidates."""
+    kind = _kind_with_rules(code)
+    day = timezone.localdate()
+    if request.method == "POST":
+        if request.user.role not in EDITOR_ROLES:
+            raise PermissionDenied
+        form = CandidatesForm(request.POST)
+        if form.is_valid():
+            created = services.add_candidates(
+                kind=kind,
+                enterprise_ids=[e.pk for e in form.cleaned_data["enterprises"]],
+                batch_year=form.cleaned_data["batch_year"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("已将 %(n)s 家企业加入%(kind)s培育对象。") % {"n": len(created), "kind": kind},
+            )
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect(f"{request.path}?{request.POST.get('query', '')}")
+    kinds = selectors.ladder_kinds()
+    flt = PrescreenFilter(
+        request.GET,
+        queryset=selectors.enterprise_list_for_user(user=request.user).filter(is_active=True),
+    )
+    rows = selectors.prescreen(kind, flt.qs, day, kinds=kinds)
+    tier = request.GET.get("tier", "")
+    if tier:
+        rows = [r for r in rows if (r.tier.code if r.tier else "none") == tier]
+    outcome = request.GET.get("outcome", "")
+    if outcome:
+        rows = [r for r in rows if r.assessment.outcome == outcome]
+    rule_set = eligibility.rule_set_for(day)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(
+            exports.prescreen_workbook(kind, rows, rule_set.name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = quote(f"{kind.short_name or kind.name}预审名单-{day:%Y%m%d}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/prescreen.html",
+        {
+            "kind": kind,
+            "kinds": [k for k in kinds if k.rule_family],
+            "tier_choices": [k for k in kinds if k.ladder_rank],
+            "filter": flt,
+            "tier": tier,
+            "outcome": outcome,
+            "outcomes": list(eligibility.Outcome),
+            "page": Paginator(rows, PRESCREEN_PAGE).get_page(request.GET.get("page")),
+            "total": len(rows),
+            "query": query.urlencode(),
+            "rule_set": rule_set,
+            "batch_year": day.year + 1 if day.month >= 10 else day.year,
+            "can_edit": request.user.role in EDITOR_ROLES,
+        },
+    )
+
+
+@role_required(*BUREAU_ROLES)
+def pipeline_board(request):
+    """For each kind, how many of the year's batch sit in each stage; each cell a link."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    kinds, counts = selectors.pipeline_board(year)
+    statuses = list(ApplicationStatus)
+    rows = [
+        (kind, [(status, counts.get((kind.pk, status.value), 0)) for status in statuses])
+        for kind in kinds
+    ]
+    return render(
+        request,
+        "enterprises/pipeline_board.html",
+        {
+            "year": year,
+            "years": range(today.year + 1, today.year - 4, -1),
+            "statuses": statuses,
+            "rows": rows,
+        },
+    )
+
+
+@role_required(*BUREAU_ROLES)
+def qualification_list(request):
+    qs = selectors.qualification_list_for_user(user=request.user).order_by(
+        "-batch_year", "kind__order", "enterprise__name", "pk"
+    )
+    flt = QualificationFilter(request.GET, queryset=qs)
+    page = Paginator(flt.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/qualification_list.html",
+        {"filter": flt, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+@role_required(*BUREAU_ROLES)
+def qualification_detail(request, pk: int):
+    qualification = selectors.qualification_get_for_user(user=request.user, pk=pk)
+    can_edit = request.user.role in EDITOR_ROLES
+    form = TransitionForm(request.POST or None, qualification=qualification)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.move_qualification(
+                    qualification,
+                    form.cleaned_data["to_status"],
+                    by=request.user,
+                    remark=form.cleaned_data["remark"],
+                    **form.transition_fields(),
+                )
+            except ValidationError as exc:
+                qualification.refresh_from_db()
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("状态已变更。"))
+                return redirect(qualification.get_absolute_url())
+    return render(
+        request,
+        "enterprises/qualification_detail.html",
+        {
+            "q": qualification,
+            "form": form if can_edit and form.fields["to_status"].choices else None,
+            "transitions": qualification.transitions,
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@role_required(*EDITOR_ROLES)
+def reminder_list(request):
+    """Titles expiring within 180 days and tech-SME registrations not renewed this year."""
+    day = timezone.localdate()
+    lists = selectors.reminders(day)
+    return render(
+        request,
+        "enterprises/reminders.html",
+        {
+            "day": day,
+            "expiring": list(lists["expiring"]),
+            "not_renewed": list(lists["not_renewed"]),
+            "digest": tasks.latest_digest(),
+        },
+    )
+
+
+@enterprise_user_required
+def portal_qualification(request, pk: int):
+    qualification = selectors.qualification_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/portal_qualification.html",
+        {"q": qualification, "transitions": qualification.transitions},
+    )

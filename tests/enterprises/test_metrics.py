@@ -1,11 +1,97 @@
-"""The registry's published figures follow the records."""
+"""Figures of section 四: each counts its records and changes when they change."""
+
+import datetime
 
 import pytest
 
 from bureau.figures import collect
-from tests.factories import EnterpriseFactory, PeriodFactory, QuarterlyFiguresFactory
+from bureau.models import ApplicationStatus
+from enterprises import demo, metrics
+from tests.enterprises.factories import ApprovedQualificationFactory, QualificationFactory, kind
+from tests.factories import EnterpriseFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def by_key(year=2024, quarter=None):
+    return {f.key: f for f in metrics.figures(year, quarter)}
+
+
+def test_existing_registry_figures_are_kept():
+    EnterpriseFactory.create_batch(3)
+    figs = by_key()
+    assert figs["enterprises.registered"].value == 3
+    assert figs["enterprises.quarterly_reporting"].value == 0
+
+
+def test_ladder_figures_count_their_records():
+    ApprovedQualificationFactory.create_batch(2, approved_on=datetime.date(2024, 3, 1))
+    ApprovedQualificationFactory(approved_on=datetime.date(2023, 12, 31))  # not 2024
+    ApprovedQualificationFactory(
+        kind=kind("tech_sme"), batch_year=2024, approved_on=datetime.date(2024, 6, 1),
+        valid_from=datetime.date(2024, 1, 1), valid_to=datetime.date(2024, 12, 31),
+    )  # fmt: skip
+    ApprovedQualificationFactory(
+        kind=kind("little_giant"), level="provincial", approved_on=datetime.date(2024, 8, 1)
+    )
+    QualificationFactory.create_batch(
+        3, kind=kind("specialised_sme"), level="provincial", batch_year=2024,
+        status=ApplicationStatus.UNDER_REVIEW,
+    )  # fmt: skip
+    QualificationFactory(kind=kind("innovative_sme"), batch_year=2025)
+    TargetFactory(year=2025, figure_key=metrics.INNOVATIVE_APPLICATIONS_KEY, target_value=30)
+    figs = by_key()
+    assert figs["enterprises.hitech_new"].value == 2
+    assert list(figs["enterprises.hitech_new"].records) == sorted(
+        figs["enterprises.hitech_new"].records, key=lambda q: (q.enterprise.name, q.pk)
+    )
+    assert figs["enterprises.tech_sme_registered"].value == 1
+    assert figs["enterprises.little_giant_new_provincial"].value == 1
+    assert figs["enterprises.little_giant_new_national"].value == 0
+    assert figs["enterprises.specialised_under_review"].value == 3
+    assert figs["enterprises.innovative_sme_expected"].value == 30
+    assert figs["enterprises.innovative_sme_expected"].records.count() == 1
+    for key, fig in figs.items():
+        if key.startswith("enterprises.") and key != "enterprises.innovative_sme_expected":
+            assert fig.records.count() == fig.value, key
+
+
+def test_quarter_cuts_off_at_the_quarter_end():
+    ApprovedQualificationFactory(approved_on=datetime.date(2024, 3, 31))
+    ApprovedQualificationFactory(approved_on=datetime.date(2024, 4, 1))
+    assert by_key(2024, 1)["enterprises.hitech_new"].value == 1
+    assert by_key(2024, 2)["enterprises.hitech_new"].value == 2
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_figures_take_a_constant_number_of_queries(django_assert_num_queries, n):
+    ApprovedQualificationFactory.create_batch(n, approved_on=datetime.date(2024, 5, 1))
+    # 1 registry aggregate, 1 aggregate over qualifications, 1 target.
+    with django_assert_num_queries(3):
+        metrics.figures(2024)
+
+
+def test_demo_year_2024_reproduces_the_seed_section_four():
+    from bureau import demo as bureau_demo
+
+    bureau_demo.seed_periods()
+    demo.seed()
+    demo.seed_ladder()
+    demo.seed_ladder_targets()
+    figs = by_key(2024)
+    assert figs["enterprises.hitech_new"].value == 23
+    assert figs["enterprises.tech_sme_registered"].value == 181
+    assert figs["enterprises.strategic_new"].value == 20
+    assert figs["enterprises.little_giant_new_provincial"].value == 2
+    assert figs["enterprises.specialised_under_review"].value == 17
+    assert figs["enterprises.innovative_sme_expected"].value == 30
+    assert by_key(2025)["enterprises.innovative_sme_applications"].value == 30
+    # Idempotent: a second run adds nothing.
+    assert demo.seed_ladder() == ""
+    assert by_key(2024)["enterprises.hitech_new"].value == 23
+
+
+# --- registry figures through the shared collector ---
 
 
 def test_registered_and_reporting_counts_are_not_inflated_by_figures():
