@@ -172,6 +172,12 @@ class Incubator(models.Model):
             raise ValidationError(errors)
 
     @property
+    def applying_level_label(self) -> str:
+        """The level an open application aims at (set by selectors.incubator_list)."""
+        level = getattr(self, "applying_level", "") or ""
+        return Level(level).label if level else ""
+
+    @property
     def service_list(self) -> list[str]:
         return [line.strip() for line in self.services.splitlines() if line.strip()]
 

@@ -5,7 +5,7 @@ decides who may see a record (404 otherwise).
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -217,6 +217,10 @@ class IncubatorDetail:
     tiers_available: bool
 
     @property
+    def target_label(self) -> str:
+        return Level(self.target_level).label if self.target_level else ""
+
+    @property
     def occupancy(self) -> int | None:
         """Current tenants as a percentage of capacity (None without a capacity)."""
         cap = self.incubator.capacity
@@ -265,6 +269,20 @@ def incubator_detail(
             "-status_changed_at", "-pk"
         )
     )
+    timelines: dict[int, list[ApplicationTransition]] = {a.pk: [] for a in applications}
+    if applications:
+        for t in (
+            ApplicationTransition.objects.filter(
+                content_type__app_label="incubation",
+                content_type__model="incubatorlevelapplication",
+                object_id__in=list(timelines),
+            )
+            .select_related("by")
+            .order_by("at", "pk")
+        ):
+            timelines[t.object_id].append(t)
+    for a in applications:
+        a.timeline = timelines[a.pk]
     reader = _tier_source()
     tiers: dict[int, list[str]] = {}
     if reader is not None:
@@ -406,8 +424,10 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
     recognition_rows = [
         {
             "kind": kind.label,
-            "new": [new_counts[(kind.value, level)] for level in levels],
-            "pipeline": [pipe_counts[(kind.value, level)] for level in levels],
+            "cells": [
+                (new_counts[(kind.value, level)], pipe_counts[(kind.value, level)])
+                for level in levels
+            ],
         }
         for kind in RecognitionKind
     ]
@@ -433,9 +453,8 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
     new_approvals = sorted(
         [*new_platforms, *new_recognitions], key=lambda a: (a.approved_on, a.pk), reverse=True
     )
-    pipeline: dict[str, list] = defaultdict(list)
-    for app in [*pipeline_platforms, *pipeline_recognitions]:
-        pipeline[app.get_status_display()].append(app)
+    for app in [*pipeline_platforms, *pipeline_recognitions, *incubators]:
+        app.status_then_label = ApplicationStatus(app.status_then).label
     return {
         "year": year,
         "level_labels": level_labels,
