@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
@@ -243,12 +244,12 @@ def tenant_list(request):
 
 
 APPLICATION_HEADERS = [
-    _("级别"),
-    _("状态"),
-    _("批次年度"),
-    _("认定日期"),
-    _("证书编号"),
-    _("有效期至"),
+    gettext_lazy("级别"),
+    gettext_lazy("状态"),
+    gettext_lazy("批次年度"),
+    gettext_lazy("认定日期"),
+    gettext_lazy("证书编号"),
+    gettext_lazy("有效期至"),
 ]
 
 
