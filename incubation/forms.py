@@ -11,6 +11,17 @@ from .models import ExitReason, GraduationBasis, Tenancy
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
+# Forward moves first, so the likely next step is the one preselected.
+MOVE_ORDER = [
+    ApplicationStatus.PREPARING,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.CANDIDATE,
+]
+
 
 class TransitionForm(forms.Form):
     """The next status of an application; approval asks for the level and certificate."""
@@ -30,7 +41,7 @@ class TransitionForm(forms.Form):
         self.application = application
         allowed = ALLOWED_TRANSITIONS[application.status]
         self.fields["to_status"].choices = [
-            (value, label) for value, label in ApplicationStatus.choices if value in allowed
+            (s.value, s.label) for s in MOVE_ORDER if s.value in allowed
         ]
         self.fields["level"].initial = application.level
 

@@ -388,8 +388,7 @@ class RDPlatform(Application):
         ]
 
     def __str__(self) -> str:
-        level = self.get_level_display() if self.level else ""
-        return f"{self.name}（{level}{self.kind}）" if level else f"{self.name}（{self.kind}）"
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("incubation:platform_detail", args=[self.pk])
