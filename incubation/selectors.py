@@ -227,11 +227,12 @@ class IncubatorDetail:
         return round(len(self.current) * 100 / cap) if cap else None
 
 
-def _tier_source():
-    """The tier ladder's reader, if the enterprises app publishes one (built separately).
+def _tier_reader():
+    """A reader of tenants' tiers from the tier ladder (enterprises/, built separately), or
+    None while the enterprises app does not publish one.
 
-    Expected contract: `tier_labels_for_enterprises(enterprise_ids, on=date) ->
-    dict[int, list[str]]`, constant queries. Returns None while it does not exist.
+    Uses `enterprises.selectors.held_titles(enterprise_ids, day) -> {id: {kind codes}}` and
+    `ladder_kinds() -> [kind with code, name, short_name]` when both exist (two queries).
     """
     if not apps.is_installed("enterprises"):
         return None
@@ -239,7 +240,34 @@ def _tier_source():
         module = import_module("enterprises.selectors")
     except ImportError:
         return None
-    return getattr(module, "tier_labels_for_enterprises", None)
+    held_titles = getattr(module, "held_titles", None)
+    ladder_kinds = getattr(module, "ladder_kinds", None)
+    if held_titles is None or ladder_kinds is None:
+        return None
+
+    def read(enterprise_ids: list[int], on: datetime.date) -> dict[int, list[str]]:
+        kinds = list(ladder_kinds())
+        held = held_titles(enterprise_ids, on)
+        return {
+            pk: [
+                getattr(k, "short_name", "") or k.name for k in kinds if k.code in held.get(pk, ())
+            ]
+            for pk in enterprise_ids
+        }
+
+    return read
+
+
+def tenant_tiers(enterprise_ids: list[int], on: datetime.date) -> dict[int, list[str]] | None:
+    """Tier labels per enterprise, or None when the tier ladder is not available."""
+    reader = _tier_reader()
+    if reader is None:
+        return None
+    try:
+        return reader(enterprise_ids, on)
+    except (TypeError, AttributeError, LookupError):
+        # A reader with another contract than the one above: leave the column out.
+        return None
 
 
 def incubator_detail(
@@ -283,14 +311,11 @@ def incubator_detail(
             timelines[t.object_id].append(t)
     for a in applications:
         a.timeline = timelines[a.pk]
-    reader = _tier_source()
-    tiers: dict[int, list[str]] = {}
-    if reader is not None:
-        tiers = reader([t.enterprise_id for t in tenancies], on=on)
+    tiers = tenant_tiers([t.enterprise_id for t in tenancies], on)
 
     def row(t: Tenancy) -> TenantRow:
         figs = t.enterprise.figures_of_year
-        return TenantRow(t, figs[0] if figs else None, tiers.get(t.enterprise_id, []))
+        return TenantRow(t, figs[0] if figs else None, (tiers or {}).get(t.enterprise_id, []))
 
     current = [row(t) for t in tenancies if t.exited_on is None]
     former = [row(t) for t in tenancies if t.exited_on is not None]
@@ -308,7 +333,7 @@ def incubator_detail(
         check=check,
         target_level=target,
         figures_year=figures_year,
-        tiers_available=reader is not None,
+        tiers_available=tiers is not None,
     )
 
 

@@ -301,3 +301,49 @@ def test_admitting_a_tenant_of_another_incubator_shows_a_chinese_error(staff_cli
     page = response.content.decode()
     assert f"已在「{current.incubator.name}」在孵，在孵期间不能重叠" in page
     assert Tenancy.objects.filter(enterprise=enterprise).count() == 1
+
+
+# --- Tenants' tiers (read defensively from the tier ladder in enterprises/) ---------------------
+
+
+class FakeKind:
+    def __init__(self, code: str, name: str, short_name: str = ""):
+        self.code, self.name, self.short_name = code, name, short_name
+
+
+def test_tier_column_is_left_out_without_a_ladder(staff_client, monkeypatch):
+    import enterprises.selectors as ladder
+
+    monkeypatch.delattr(ladder, "held_titles", raising=False)
+    tenancy = TenancyFactory()
+    page = staff_client.get(tenancy.incubator.get_absolute_url()).content.decode()
+    assert "培育梯次" not in page
+
+
+def test_tier_column_shows_tenants_titles_when_the_ladder_exists(staff_client, monkeypatch):
+    import enterprises.selectors as ladder
+
+    tenancy = TenancyFactory()
+    kinds = [FakeKind("hitech", "高新技术企业", "高企"), FakeKind("tech_sme", "科技型中小企业")]
+    monkeypatch.setattr(ladder, "ladder_kinds", lambda: kinds, raising=False)
+    monkeypatch.setattr(
+        ladder,
+        "held_titles",
+        lambda ids, day: {tenancy.enterprise_id: {"hitech", "tech_sme"}},
+        raising=False,
+    )
+    page = staff_client.get(tenancy.incubator.get_absolute_url()).content.decode()
+    assert "培育梯次" in page
+    assert '<span class="tag">高企</span>' in page
+    assert '<span class="tag">科技型中小企业</span>' in page
+
+
+def test_a_ladder_with_another_contract_does_not_break_the_page(staff_client, monkeypatch):
+    import enterprises.selectors as ladder
+
+    monkeypatch.setattr(ladder, "ladder_kinds", lambda: [], raising=False)
+    monkeypatch.setattr(ladder, "held_titles", lambda: {}, raising=False)
+    tenancy = TenancyFactory()
+    response = staff_client.get(tenancy.incubator.get_absolute_url())
+    assert response.status_code == 200
+    assert "培育梯次" not in response.content.decode()
