@@ -17,6 +17,7 @@ from enterprises.demo import demo_code
 from enterprises.models import Enterprise, ParkZone
 
 from .models import (
+    PRODUCT_KINDS,
     ExitReason,
     GraduationBasis,
     Incubator,
@@ -469,4 +470,70 @@ def seed_recognitions(scale: int = 0) -> str:
     return f"{created} 个平台认定" if created else ""
 
 
-STEPS = [(120, seed_incubators), (130, seed_platforms), (140, seed_recognitions)]
+def seed_scale(scale: int = 0) -> str:
+    """With --scale: one R&D platform and one recognition for every synthetic enterprise
+    (every third approved, the rest at a stage of the pipeline), with their first history
+    row, for benchmarks. Only what is missing is created."""
+    if not scale:
+        return ""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bureau.models import ApplicationTransition
+
+    synthetic = Enterprise.objects.filter(name__contains="号有限公司")
+    todo = list(synthetic.exclude(rd_platforms__isnull=False).order_by("pk"))
+    if not todo:
+        return ""
+    kinds = list(RDPlatformKind.objects.all())
+    stages = [S.APPROVED, S.PREPARING, S.SUBMITTED, S.UNDER_REVIEW, S.CANDIDATE, S.REJECTED]
+    platforms, recognitions = [], []
+    for n, enterprise in enumerate(todo):
+        status = stages[n % len(stages)]
+        day = datetime.date(2023 + n % 3, 1 + n % 12, 1 + n % 28)
+        common = {
+            "status": status,
+            "level": [Level.PROVINCIAL, Level.MUNICIPAL, Level.NATIONAL][n % 3],
+            "batch_year": day.year,
+            "status_changed_at": _at(day.isoformat()),
+            "approved_on": day if status == S.APPROVED else None,
+        }
+        platforms.append(
+            RDPlatform(
+                enterprise=enterprise,
+                kind=kinds[n % len(kinds)],
+                name=f"{enterprise.name.removesuffix('有限公司')}研发中心",
+                **common,
+            )
+        )
+        kind = list(RecognitionKind)[n % len(RecognitionKind)]
+        recognitions.append(
+            PlatformRecognition(
+                enterprise=enterprise,
+                kind=kind,
+                product_name=f"产品{n}" if kind in PRODUCT_KINDS else "",
+                **common,
+            )
+        )
+    RDPlatform.objects.bulk_create(platforms, batch_size=2000)
+    PlatformRecognition.objects.bulk_create(recognitions, batch_size=2000)
+    transitions = [
+        ApplicationTransition(
+            content_type=ContentType.objects.get_for_model(type(app)),
+            object_id=app.pk,
+            from_status="",
+            to_status=app.status,
+            at=app.status_changed_at,
+            remark="合成数据",
+        )
+        for app in [*platforms, *recognitions]
+    ]
+    ApplicationTransition.objects.bulk_create(transitions, batch_size=2000)
+    return f"合成研发平台 {len(platforms)} 个、平台认定 {len(recognitions)} 个"
+
+
+STEPS = [
+    (120, seed_incubators),
+    (130, seed_platforms),
+    (140, seed_recognitions),
+    (150, seed_scale),
+]

@@ -397,6 +397,19 @@ def enterprise_carriers(*, enterprise) -> dict:
 # --- Leadership dashboard section --------------------------------------------------------------
 
 
+LIST_LIMIT = 20
+
+
+def _by_kind_level(qs: QuerySet) -> Counter:
+    """Counts of applications by (kind, level), in one grouped query."""
+    return Counter(
+        {
+            (r["kind"], r["level"]): r["n"]
+            for r in qs.values("kind", "level").annotate(n=Count("pk")).order_by()
+        }
+    )
+
+
 @dataclass
 class MatrixRow:
     label: str
@@ -411,8 +424,8 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
     """What the leadership dashboard shows of innovation carriers for `year`.
 
     R&D platforms approved by year and level, recognitions approved and under application by
-    kind and level, the year's new approvals, and the pipeline at the year's end. A constant
-    number of queries (6), whatever the number of records.
+    kind and level, the year's latest approvals, and the pipeline at the year's end. Ten
+    queries, whatever the number of records; lists stop at LIST_LIMIT rows.
     """
     start, end = period_bounds(year)
     levels = LEVEL_ORDER
@@ -438,14 +451,10 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
     ]
 
     # 2–3. Recognitions new in the year and under application at its end, by kind and level.
-    new_recognitions = list(
-        approved_between(PlatformRecognition.objects.all(), start, end).select_related("enterprise")
-    )
-    pipeline_recognitions = list(
-        in_progress_as_of(PlatformRecognition.objects.all(), end).select_related("enterprise")
-    )
-    new_counts = Counter((r.kind, r.level) for r in new_recognitions)
-    pipe_counts = Counter((r.kind, r.level) for r in pipeline_recognitions)
+    new_recs = approved_between(PlatformRecognition.objects.all(), start, end)
+    open_recs = in_progress_as_of(PlatformRecognition.objects.all(), end)
+    new_counts = _by_kind_level(new_recs)
+    pipe_counts = _by_kind_level(open_recs)
     recognition_rows = [
         {
             "kind": kind.label,
@@ -457,15 +466,33 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
         for kind in RecognitionKind
     ]
 
-    # 4–5. R&D platforms new in the year and in the pipeline at its end.
-    new_platforms = list(
-        approved_between(RDPlatform.objects.all(), start, end).select_related("enterprise", "kind")
-    )
+    # 4–6. The year's latest approvals (platforms, recognitions), at most `LIST_LIMIT` shown.
+    new_platforms = approved_between(RDPlatform.objects.all(), start, end)
+    latest = sorted(
+        [
+            *new_platforms.select_related("enterprise", "kind").order_by("-approved_on", "-pk")[
+                :LIST_LIMIT
+            ],
+            *new_recs.select_related("enterprise").order_by("-approved_on", "-pk")[:LIST_LIMIT],
+        ],
+        key=lambda a: (a.approved_on, a.pk),
+        reverse=True,
+    )[:LIST_LIMIT]
+
+    # 7–8. What is in the pipeline at the year's end (platforms counted, and listed up to
+    # the limit; recognitions listed up to the limit, counted above).
+    open_platforms = in_progress_as_of(RDPlatform.objects.all(), end)
+    pipeline_platform_count = open_platforms.count()
     pipeline_platforms = list(
-        in_progress_as_of(RDPlatform.objects.all(), end).select_related("enterprise", "kind")
+        open_platforms.select_related("enterprise", "kind").order_by("-status_changed_at", "-pk")[
+            :LIST_LIMIT
+        ]
+    )
+    pipeline_recognitions = list(
+        open_recs.select_related("enterprise").order_by("-status_changed_at", "-pk")[:LIST_LIMIT]
     )
 
-    # 6. Incubators by level, with level applications open at the year's end.
+    # 9–10. Incubators by level, with level applications open at the year's end.
     incubators = list(
         with_status_as_of(
             IncubatorLevelApplication.objects.select_related("incubator"), end_of_day(end)
@@ -474,22 +501,22 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
     incubator_levels = Counter(
         Incubator.objects.filter(is_active=True).values_list("level", flat=True)
     )
-
-    new_approvals = sorted(
-        [*new_platforms, *new_recognitions], key=lambda a: (a.approved_on, a.pk), reverse=True
-    )
     for app in [*pipeline_platforms, *pipeline_recognitions, *incubators]:
         app.status_then_label = ApplicationStatus(app.status_then).label
+    new_platform_count = platform_rows[0].total if platform_rows else 0
     return {
         "year": year,
         "level_labels": level_labels,
         "platform_rows": platform_rows,
         "recognition_rows": recognition_rows,
-        "new_approvals": new_approvals,
-        "new_platform_count": len(new_platforms),
-        "new_recognition_count": len(new_recognitions),
+        "new_approvals": latest,
+        "new_platform_count": new_platform_count,
+        "new_recognition_count": sum(new_counts.values()),
         "pipeline_platforms": pipeline_platforms,
         "pipeline_recognitions": pipeline_recognitions,
+        "pipeline_platform_count": pipeline_platform_count,
+        "pipeline_recognition_count": sum(pipe_counts.values()),
+        "list_limit": LIST_LIMIT,
         "incubator_applications": incubators,
         "incubator_levels": [
             (Level(level).label, incubator_levels.get(level, 0)) for level in levels

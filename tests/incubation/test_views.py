@@ -143,8 +143,8 @@ LIST_QUERIES = {
     "incubation:incubator_list": BASE + 3,
     # count, incubators and park zones for the filter's choices, the page
     "incubation:tenant_list": BASE + 4,
-    # the dashboard section (7) and the incubators table (1)
-    "incubation:overview": BASE + 8,
+    # the dashboard section (10) and the incubators table (1)
+    "incubation:overview": BASE + 11,
 }
 
 
@@ -226,9 +226,17 @@ def test_incubator_detail_shows_the_national_check_with_distances(staff_client):
 def test_dashboard_section_is_flat_in_rows(django_assert_num_queries):
     for rows in (3, 30):
         make_rows(rows)
-        with django_assert_num_queries(7):
+        # platforms by year and level; recognitions new and under application by kind and
+        # level; latest platforms and recognitions; pipeline platforms count and list;
+        # pipeline recognitions list; incubator applications; incubators by level.
+        with django_assert_num_queries(10):
             data = selectors.dashboard_section(2024)
-        assert data["new_platform_count"] >= rows
+        assert data["new_platform_count"] == (3 if rows == 3 else 33)
+        # The factories' submitted recognitions have no history before now: none in 2024.
+        assert data["pipeline_recognition_count"] == 0
+        assert len(data["new_approvals"]) == min(20, data["new_platform_count"])
+    this_year = selectors.dashboard_section(datetime.date.today().year)
+    assert this_year["pipeline_recognition_count"] == 33
 
 
 # --- Forms -------------------------------------------------------------------------------------
