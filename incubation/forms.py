@@ -1,0 +1,91 @@
+"""Staff forms: moving an application through the pipeline, admitting and releasing tenants."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bureau.models import ALLOWED_TRANSITIONS, ApplicationStatus, Level
+from enterprises.models import Enterprise
+
+from .models import ExitReason, GraduationBasis, Tenancy
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+# Forward moves first, so the likely next step is the one preselected.
+MOVE_ORDER = [
+    ApplicationStatus.PREPARING,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.CANDIDATE,
+]
+
+
+class TransitionForm(forms.Form):
+    """The next status of an application; approval asks for the level and certificate."""
+
+    to_status = forms.ChoiceField(label=_("变更为"))
+    remark = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
+    level = forms.ChoiceField(
+        label=_("认定级别"), required=False, choices=[("", "—"), *Level.choices]
+    )
+    certificate_no = forms.CharField(label=_("证书编号"), required=False, max_length=80)
+    approved_on = forms.DateField(label=_("认定日期"), required=False, widget=DATE)
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
+    valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DATE)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        allowed = ALLOWED_TRANSITIONS[application.status]
+        self.fields["to_status"].choices = [
+            (s.value, s.label) for s in MOVE_ORDER if s.value in allowed
+        ]
+        self.fields["level"].initial = application.level
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == ApplicationStatus.APPROVED and not (
+            data.get("level") or self.application.level
+        ):
+            raise ValidationError({"level": _("认定时必须填写级别。")})
+        return data
+
+    def extra_fields(self) -> dict:
+        """The fields to set on the application with this move."""
+        data = self.cleaned_data
+        fields = {}
+        if data.get("level"):
+            fields["level"] = data["level"]
+        if data.get("to_status") == ApplicationStatus.APPROVED:
+            for name in ("certificate_no", "approved_on", "valid_from", "valid_to"):
+                if data.get(name):
+                    fields[name] = data[name]
+        return fields
+
+
+class AdmitTenantForm(forms.ModelForm):
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"), queryset=Enterprise.objects.filter(is_active=True).order_by("name")
+    )
+
+    class Meta:
+        model = Tenancy
+        fields = ["enterprise", "entered_on", "area_m2", "note"]
+        widgets = {"entered_on": DATE}
+
+
+class EndTenancyForm(forms.Form):
+    exited_on = forms.DateField(label=_("离孵日期"), widget=DATE)
+    exit_reason = forms.ChoiceField(label=_("离孵原因"), choices=ExitReason.choices)
+    graduation_basis = forms.ChoiceField(
+        label=_("毕业条件"), required=False, choices=[("", "—"), *GraduationBasis.choices]
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("graduation_basis") and data.get("exit_reason") != ExitReason.GRADUATED:
+            raise ValidationError({"graduation_basis": _("只有毕业企业才填写毕业条件。")})
+        return data

@@ -1,0 +1,215 @@
+"""Excel import/export of innovation carriers (django-import-export), with the Chinese column
+headers bureaus use. All-or-nothing through bureau.importing.run_import; errors name the row
+and the column."""
+
+import datetime
+
+from django.utils import timezone
+from import_export import fields
+
+from bureau.importing import (
+    BaseResource,
+    ChineseDateWidget,
+    ChineseDecimalWidget,
+    ChineseIntegerWidget,
+    ChoiceWidget,
+    LookupWidget,
+)
+from bureau.models import ApplicationStatus, Level
+from bureau.services import record_initial_status
+from enterprises import credit_code
+from enterprises.models import Enterprise, ParkZone
+
+from .models import (
+    ExitReason,
+    GraduationBasis,
+    Incubator,
+    IncubatorKind,
+    PlatformRecognition,
+    RDPlatform,
+    RDPlatformKind,
+    RecognitionKind,
+    Tenancy,
+)
+
+
+def _enterprise_widget() -> LookupWidget:
+    return LookupWidget(
+        Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
+    )
+
+
+class IncubatorResource(BaseResource):
+    """Incubators by name: a known name updates the row, a new one adds it."""
+
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "名称")
+    kind = fields.Field("kind", "类型", widget=ChoiceWidget(IncubatorKind.choices))
+    operator = fields.Field("operator", "运营主体")
+    level = fields.Field("level", "认定级别", widget=ChoiceWidget(Level.choices, blank=True))
+    zone = fields.Field("zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区"))
+    address = fields.Field("address", "地址")
+    established_on = fields.Field("established_on", "开始运营日期", widget=ChineseDateWidget())
+    area_m2 = fields.Field("area_m2", "自有孵化场地面积（㎡）", widget=ChineseDecimalWidget())
+    tenant_area_m2 = fields.Field(
+        "tenant_area_m2", "在孵企业使用面积（㎡）", widget=ChineseDecimalWidget()
+    )
+    capacity = fields.Field("capacity", "可容纳企业数", widget=ChineseIntegerWidget())
+    services = fields.Field("services", "服务内容")
+    seed_fund = fields.Field("seed_fund", "种子资金（元）", widget=ChineseDecimalWidget())
+    contact_person = fields.Field("contact_person", "联系人")
+    contact_phone = fields.Field("contact_phone", "联系电话")
+
+    class Meta:
+        model = Incubator
+        fields = (
+            "name",
+            "kind",
+            "operator",
+            "level",
+            "zone",
+            "address",
+            "established_on",
+            "area_m2",
+            "tenant_area_m2",
+            "capacity",
+            "services",
+            "seed_fund",
+            "contact_person",
+            "contact_phone",
+        )
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("name", "kind", "operator")
+
+
+class TenancyResource(BaseResource):
+    """Tenants (在孵企业), one stay a row; always added (an existing stay is edited in the
+    admin). An enterprise already in an incubator is refused by the database constraint."""
+
+    unique_in_file = ("enterprise", "entered_on")
+
+    incubator = fields.Field(
+        "incubator", "孵化载体", widget=LookupWidget(Incubator, "name", label="孵化载体")
+    )
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    entered_on = fields.Field("entered_on", "入孵日期", widget=ChineseDateWidget())
+    exited_on = fields.Field("exited_on", "离孵日期", widget=ChineseDateWidget())
+    exit_reason = fields.Field(
+        "exit_reason", "离孵原因", widget=ChoiceWidget(ExitReason.choices, blank=True)
+    )
+    graduation_basis = fields.Field(
+        "graduation_basis", "毕业条件", widget=ChoiceWidget(GraduationBasis.choices, blank=True)
+    )
+    note = fields.Field("note", "备注")
+
+    class Meta:
+        model = Tenancy
+        fields = (
+            "incubator",
+            "enterprise",
+            "entered_on",
+            "exited_on",
+            "exit_reason",
+            "graduation_basis",
+            "note",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("incubator", "enterprise", "entered_on")
+
+    def normalize_key(self, attribute: str, value: str) -> str:
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+
+class _ApplicationResource(BaseResource):
+    """Common columns of pipeline records imported from a spreadsheet (existing records, at
+    the status the sheet states); each keeps its first status in the history."""
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    level = fields.Field("level", "级别", widget=ChoiceWidget(Level.choices, blank=True))
+    status = fields.Field("status", "状态", widget=ChoiceWidget(ApplicationStatus.choices))
+    batch_year = fields.Field("batch_year", "批次年度", widget=ChineseIntegerWidget())
+    certificate_no = fields.Field("certificate_no", "证书编号")
+    approved_on = fields.Field("approved_on", "认定日期", widget=ChineseDateWidget())
+    valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
+    valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
+    remark = fields.Field("remark", "备注")
+
+    COMMON = (
+        "enterprise",
+        "level",
+        "status",
+        "batch_year",
+        "certificate_no",
+        "approved_on",
+        "valid_from",
+        "valid_to",
+        "remark",
+    )
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The status was reached on the approval date when the sheet gives one.
+        if instance.approved_on and instance.status == ApplicationStatus.APPROVED:
+            instance.status_changed_at = timezone.make_aware(
+                datetime.datetime.combine(instance.approved_on, datetime.time(9))
+            )
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            record_initial_status(instance, by=self.history_user, remark="Excel导入")
+
+
+class RDPlatformResource(_ApplicationResource):
+    kind = fields.Field(
+        "kind", "平台类型", widget=LookupWidget(RDPlatformKind, "name", label="平台类型")
+    )
+    name = fields.Field("name", "平台名称")
+    tech_field = fields.Field("tech_field", "技术领域")
+
+    class Meta:
+        model = RDPlatform
+        fields = ("kind", "name", "tech_field", *_ApplicationResource.COMMON)
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "kind", "name", "status")
+
+
+class PlatformRecognitionResource(_ApplicationResource):
+    kind = fields.Field("kind", "认定类别", widget=ChoiceWidget(RecognitionKind.choices))
+    product_name = fields.Field("product_name", "产品名称")
+    title = fields.Field("title", "名称")
+
+    class Meta:
+        model = PlatformRecognition
+        fields = ("kind", "product_name", "title", *_ApplicationResource.COMMON)
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "kind", "status")
+
+
+DATASETS = {
+    "incubators": IncubatorResource,
+    "tenancies": TenancyResource,
+    "rd_platforms": RDPlatformResource,
+    "platform_recognitions": PlatformRecognitionResource,
+}

@@ -1,0 +1,207 @@
+"""Figures of innovation carriers for the summary's section (一) (bureau.figures contract).
+
+"New" means approved (已认定) with an approval date in the year (to the quarter's end);
+"under application" means in 申报准备/已申报/审核中 at the period's end, read from each
+application's status history, so a past year's summary stays what it was. Seven queries
+(one aggregate per group of figures); the records querysets are not evaluated here.
+"""
+
+from django.db.models import Count, Q
+
+from bureau.figures import Figure
+from bureau.models import IN_PROGRESS_STATUSES, Level
+
+from .models import (
+    ExitReason,
+    Incubator,
+    IncubatorLevelApplication,
+    PlatformRecognition,
+    RDPlatform,
+    RecognitionKind,
+    Tenancy,
+)
+from .selectors import approved_between, end_of_day, period_bounds, with_status_as_of
+
+SECTION = "一"
+# Levels a figure is published for; county-level records still count in the totals.
+FIGURE_LEVELS = (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL)
+
+
+def _counts(qs, keys: dict[str, Q]) -> dict[str, int]:
+    return qs.aggregate(**{k: Count("pk", filter=q) for k, q in keys.items()})
+
+
+def figures(year: int, quarter: int | None = None) -> list[Figure]:
+    start, end = period_bounds(year, quarter)
+    moment = end_of_day(end)
+
+    def fig(key: str, label: str, unit: str, value: int, records) -> Figure:
+        return Figure(
+            key=f"incubation.{key}",
+            label=label,
+            unit=unit,
+            value=value,
+            year=year,
+            quarter=quarter,
+            records=records,
+            section=SECTION,
+        )
+
+    result: list[Figure] = []
+
+    # R&D platforms (研发中心): new by level, and under application by level.
+    new_platforms = approved_between(RDPlatform.objects.all(), start, end).select_related(
+        "enterprise", "kind"
+    )
+    open_platforms = with_status_as_of(RDPlatform.objects.all(), moment).filter(
+        status_then__in=IN_PROGRESS_STATUSES
+    )
+    new_p = _counts(new_platforms, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
+    open_p = _counts(open_platforms, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
+    for level in FIGURE_LEVELS:
+        name = Level(level).label
+        result.append(
+            fig(
+                f"rd_platforms_new.{level}",
+                f"新增{name}研发中心",
+                "个",
+                new_p[level],
+                new_platforms.filter(level=level).order_by("approved_on", "pk"),
+            )
+        )
+        result.append(
+            fig(
+                f"rd_platforms_applying.{level}",
+                f"正在申报的{name}研发中心",
+                "个",
+                open_p[level],
+                open_platforms.filter(level=level)
+                .select_related("enterprise", "kind")
+                .order_by("name", "pk"),
+            )
+        )
+
+    # Platform recognitions: new and under application, by kind and level.
+    new_recs = approved_between(PlatformRecognition.objects.all(), start, end).select_related(
+        "enterprise"
+    )
+    open_recs = with_status_as_of(PlatformRecognition.objects.all(), moment).filter(
+        status_then__in=IN_PROGRESS_STATUSES
+    )
+    combos = {
+        f"{kind}.{level}": Q(kind=kind, level=level)
+        for kind in RecognitionKind.values
+        for level in FIGURE_LEVELS
+    }
+    new_r = _counts(new_recs, {**combos, "all": Q()})
+    open_r = _counts(open_recs, {**combos, "all": Q()})
+    for kind in RecognitionKind:
+        for level in FIGURE_LEVELS:
+            key, name = f"{kind.value}.{level}", f"{Level(level).label}{kind.label}"
+            result.append(
+                fig(
+                    f"recognitions_new.{key}",
+                    f"新增{name}",
+                    "个",
+                    new_r[key],
+                    new_recs.filter(kind=kind, level=level).order_by("approved_on", "pk"),
+                )
+            )
+            result.append(
+                fig(
+                    f"recognitions_applying.{key}",
+                    f"正在申报的{name}",
+                    "个",
+                    open_r[key],
+                    open_recs.filter(kind=kind, level=level)
+                    .select_related("enterprise")
+                    .order_by("pk"),
+                )
+            )
+    result.append(
+        fig(
+            "recognitions_new",
+            "新增平台认定（数字化车间、智能工厂等）",
+            "个",
+            new_r["all"],
+            new_recs.order_by("approved_on", "pk"),
+        )
+    )
+    result.append(
+        fig(
+            "recognitions_applying",
+            "正在申报的平台认定",
+            "个",
+            open_r["all"],
+            open_recs.select_related("enterprise").order_by("pk"),
+        )
+    )
+
+    # Incubators by (current) level, and those applying to move up at the period's end.
+    incubators = Incubator.objects.filter(is_active=True).filter(
+        Q(established_on__isnull=True) | Q(established_on__lte=end)
+    )
+    inc = _counts(incubators, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
+    for level in FIGURE_LEVELS:
+        result.append(
+            fig(
+                f"incubators.{level}",
+                f"{Level(level).label}孵化载体",
+                "家",
+                inc[level],
+                incubators.filter(level=level).order_by("name"),
+            )
+        )
+    applying = with_status_as_of(
+        IncubatorLevelApplication.objects.select_related("incubator"), moment
+    ).filter(status_then__in=IN_PROGRESS_STATUSES)
+    result.append(
+        fig(
+            "incubators_applying",
+            "正在争创上一级的孵化载体",
+            "家",
+            applying.values("incubator").distinct().count(),
+            applying.order_by("incubator__name", "pk"),
+        )
+    )
+
+    # Tenants: in incubation at the period's end, new entries and graduations in the period.
+    tenancies = Tenancy.objects.select_related("enterprise", "incubator")
+    t = _counts(
+        Tenancy.objects.all(),
+        {
+            "current": Q(entered_on__lte=end) & (Q(exited_on__isnull=True) | Q(exited_on__gt=end)),
+            "entered": Q(entered_on__gte=start, entered_on__lte=end),
+            "graduated": Q(
+                exit_reason=ExitReason.GRADUATED, exited_on__gte=start, exited_on__lte=end
+            ),
+        },
+    )
+    result += [
+        fig(
+            "tenants",
+            "在孵企业",
+            "家",
+            t["current"],
+            tenancies.filter(entered_on__lte=end)
+            .filter(Q(exited_on__isnull=True) | Q(exited_on__gt=end))
+            .order_by("incubator__name", "enterprise__name"),
+        ),
+        fig(
+            "tenants_entered",
+            "新入孵企业",
+            "家",
+            t["entered"],
+            tenancies.filter(entered_on__gte=start, entered_on__lte=end).order_by("entered_on"),
+        ),
+        fig(
+            "tenants_graduated",
+            "毕业企业",
+            "家",
+            t["graduated"],
+            tenancies.filter(
+                exit_reason=ExitReason.GRADUATED, exited_on__gte=start, exited_on__lte=end
+            ).order_by("exited_on"),
+        ),
+    ]
+    return result
