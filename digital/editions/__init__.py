@@ -133,3 +133,37 @@ def load_edition(data: dict, *, apps=None) -> tuple[object, bool]:
         for s_order, s in enumerate(data["scenarios"])
     )
     return version, True
+
+
+def spec_from_data(data: dict):
+    """The scoring spec of an edition file, without the database (for rules and tests)."""
+    from digital import scoring
+
+    return scoring.EditionSpec(
+        rule_set=data["rule_set"],
+        min_score=Decimal(data["min_score"]),
+        max_score=Decimal(data["max_score"]),
+        dimensions=tuple(
+            (d["code"], d["name"], Decimal(d["max_points"])) for d in data["dimensions"]
+        ),
+        questions=tuple(
+            scoring.QuestionSpec(
+                code=q["code"],
+                dimension=d["code"],
+                text=q["text"],
+                multiple=q["kind"] == "multiple",
+                max_points=Decimal(q["max_points"]),
+                options=tuple(
+                    scoring.OptionSpec(o["code"], Decimal(o["points"]), o.get("exclusive", False))
+                    for o in q["options"]
+                ),
+                required=q.get("required", True),
+            )
+            for d in data["dimensions"]
+            for i in d["indicators"]
+            for q in i["questions"]
+        ),
+        scenarios=tuple(
+            scoring.ScenarioSpec(s["code"], s["name"], s["mandatory"]) for s in data["scenarios"]
+        ),
+    )
