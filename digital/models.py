@@ -326,7 +326,7 @@ class Assessment(models.Model):
 
     @property
     def level_name(self) -> str:
-        return "" if self.level is None else DigitalLevel(self.level).label
+        return "" if self.level is None else str(DigitalLevel(self.level).label)
 
 
 # --- Quarterly diagnostics -------------------------------------------------------------------
