@@ -145,6 +145,7 @@ def portal_assessment_edit(request, pk: int):
             "scenario_groups": _scenario_groups(form),
             "left_questions": left_questions,
             "left_scenarios": left_scenarios,
+            "n_left": len(left_questions) + len(left_scenarios),
             "total_items": len(q.questions) + len(q.scenarios),
         },
     )
