@@ -17,6 +17,7 @@ from .models import (
     ServicePackage,
     VisitKind,
 )
+from .scoring import fmt
 from .selectors import Questionnaire
 
 SCENARIO_CHOICES = [
@@ -132,7 +133,7 @@ class ScoredAssessmentForm(forms.Form):
         self.questionnaire = questionnaire
         for d in questionnaire.dimensions:
             self.fields[f"d_{d.code}"] = forms.DecimalField(
-                label=_("%(n)s得分（满分%(m)s）") % {"n": d.name, "m": f"{d.max_points:g}"},
+                label=_("%(n)s得分（满分%(m)s）") % {"n": d.name, "m": fmt(d.max_points)},
                 max_digits=7,
                 decimal_places=3,
             )

@@ -126,6 +126,8 @@ class AssessmentResource(BaseResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict = {}
+        if self._questionnaire is not None:
+            instance.version = self._questionnaire.version
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from bureau.models import MIN_YEAR, Application, ReportingPeriod
 
-from .scoring import LEVEL_RULES
+from .scoring import LEVEL_RULES, fmt
 
 POINTS = {"max_digits": 7, "decimal_places": 3}
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -85,7 +85,7 @@ class Dimension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.max_points:g}分）"
+        return f"{self.name}（{fmt(self.max_points)}分）"
 
 
 class Indicator(models.Model):
@@ -168,7 +168,7 @@ class Option(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.text}（{self.points:g}分）"
+        return f"{self.text}（{fmt(self.points)}分）"
 
 
 class Scenario(models.Model):

@@ -108,6 +108,12 @@ def _q(value: Decimal) -> Decimal:
     return value.quantize(POINTS_PLACES)
 
 
+def fmt(value: Decimal) -> str:
+    """Points as people write them: 50, 7.5, 1.875 (no trailing zeros, no exponent)."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
 def answer_problems(
     edition: EditionSpec, answers: Mapping[str, Sequence[str]]
 ) -> list[AnswerProblem]:
@@ -188,14 +194,16 @@ def score_problems(
             problems.append(AnswerProblem(code, f"缺少「{name}」得分"))
         elif not Decimal("0") <= value <= maximum:
             problems.append(
-                AnswerProblem(code, f"「{name}」得分应在0至{maximum:g}分之间，实际为{value:g}分")
+                AnswerProblem(
+                    code, f"「{name}」得分应在0至{fmt(maximum)}分之间，实际为{fmt(value)}分"
+                )
             )
     total = sum((v for v in dimension_scores.values() if v is not None), Decimal("0"))
     if not edition.min_score <= total <= edition.max_score:
         problems.append(
             AnswerProblem(
                 "total",
-                f"总分应在{edition.min_score:g}至{edition.max_score:g}分之间，实际为{total:g}分",
+                f"总分应在{fmt(edition.min_score)}至{fmt(edition.max_score)}分之间，实际为{fmt(total)}分",
             )
         )
     return problems
@@ -216,7 +224,7 @@ def assess_level(
         n_mandatory = sum(1 for code in at_level if code in mandatory)
         missing = []
         if total < rule.min_score:
-            missing.append(f"总分{total:g}分，低于{rule.min_score:g}分")
+            missing.append(f"总分{fmt(total)}分，低于{fmt(rule.min_score)}分")
         if len(at_level) < rule.min_scenarios:
             missing.append(
                 f"达到{LEVEL_NAMES[rule.level]}的场景{len(at_level)}个，少于{rule.min_scenarios}个"
