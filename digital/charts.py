@@ -27,11 +27,13 @@ def radar_svg(
 ) -> SafeString:
     """A radar chart of `series` (each 0–100 per axis) with a legend, as an <svg> element."""
     count = len(axes)
-    cx = cy = size / 2
-    radius = size / 2 - 70
+    margin = 70  # room for the axis labels left and right
+    width = size + 2 * margin
+    cx, cy = width / 2, size / 2
+    radius = size / 2 - 50
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" '
-        f'viewBox="0 0 {size} {size + 30 + 18 * len(series)}" width="{size}" '
+        f'viewBox="0 0 {width} {size + 30 + 18 * len(series)}" width="{width}" '
         f'aria-label="{escape(title)}">'
     ]
     if title:
@@ -74,8 +76,10 @@ def radar_svg(
     for s in series:
         dash = ' stroke-dasharray="5 4"' if s.dashed else ""
         parts.append(
-            f'<line x1="20" y1="{y:.0f}" x2="44" y2="{y:.0f}" stroke="{s.color}" stroke-width="3"{dash}/>'
-            f'<text x="52" y="{y + 4:.0f}" font-size="13" fill="#1f2933">{escape(s.label)}</text>'
+            f'<line x1="{margin}" y1="{y:.0f}" x2="{margin + 24}" y2="{y:.0f}" '
+            f'stroke="{s.color}" stroke-width="3"{dash}/>'
+            f'<text x="{margin + 32}" y="{y + 4:.0f}" font-size="13" fill="#1f2933">'
+            f"{escape(s.label)}</text>"
         )
         y += 18
     parts.append("</svg>")
