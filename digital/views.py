@@ -164,7 +164,7 @@ def assessment_detail(request, pk: int):
     rows = []
     if assessment.status == AssessmentStatus.SUBMITTED:
         mine = selectors.axis_values(q, assessment.dimension_scores, assessment.scenario_levels)
-        park = selectors.park_average(q)
+        park = selectors.park_average(q, on=assessment.assessed_on)
         previous = selectors.previous_assessment(assessment)
         before: dict = {}
         if previous is not None and previous.version_id == assessment.version_id:

@@ -151,3 +151,26 @@ def test_export_reopens_with_the_scores(staff_client):
     rows = list(sheet.values)
     assert rows[0][:3] == ("企业名称", "统一社会信用代码", "评测日期")
     assert rows[1][6:10] == (25, 15, 10, 50) and rows[1][10] == "二级"
+
+
+def test_a_new_edition_loads_as_data_and_old_assessments_keep_theirs(tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    from digital.editions import EDITIONS_DIR, read_edition
+    from digital.models import QuestionnaireVersion
+    from digital.selectors import current_version
+
+    old = AssessmentFactory()
+    data = read_edition(EDITIONS_DIR / "2024.json")
+    data.update(
+        code="2026", name="中小企业数字化水平评测指标（2026年版）", effective_from="2026-01-01"
+    )
+    path = tmp_path / "2026.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("load_questionnaire", str(path), verbosity=0)
+    assert current_version().code == "2026"
+    assert QuestionnaireVersion.objects.count() == 2
+    old.refresh_from_db()
+    assert old.version.code == "2024"
