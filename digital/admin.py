@@ -26,6 +26,23 @@ from .models import (
 )
 
 
+class EditionLockedMixin:
+    """A questionnaire edition in use is not edited: assessments were scored with it."""
+
+    def version_of(self, obj):
+        return obj.version
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and Assessment.objects.filter(version=self.version_of(obj)).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Assessment.objects.filter(version=self.version_of(obj)).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 class DimensionInline(admin.TabularInline):
     model = Dimension
     extra = 0
@@ -37,19 +54,33 @@ class ScenarioInline(admin.TabularInline):
 
 
 @admin.register(QuestionnaireVersion)
-class QuestionnaireVersionAdmin(SimpleHistoryAdmin):
+class QuestionnaireVersionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "document_no", "rule_set", "effective_from", "is_current")
     list_filter = ("is_current", "rule_set")
     search_fields = ("name", "code", "document_no")
     inlines = [DimensionInline, ScenarioInline]
 
+    def version_of(self, obj):
+        return obj
+
+
+@admin.register(Dimension)
+class DimensionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+    list_display = ("name", "code", "version", "max_points", "order")
+    list_filter = ("version",)
+    search_fields = ("name", "code")
+    list_select_related = ("version",)
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(EditionLockedMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "dimension", "max_points", "order")
     list_filter = ("dimension__version", "dimension")
     search_fields = ("name", "code")
     list_select_related = ("dimension",)
+
+    def version_of(self, obj):
+        return obj.dimension.version
 
 
 class OptionInline(admin.TabularInline):
@@ -58,7 +89,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
     list_display = ("text", "code", "indicator", "kind", "max_points", "required", "order")
     list_filter = ("version", "kind", "indicator__dimension")
     search_fields = ("text", "code")
@@ -66,8 +97,19 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [OptionInline]
 
 
+@admin.register(Option)
+class OptionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+    list_display = ("text", "code", "question", "points", "exclusive", "order")
+    list_filter = ("question__version", "exclusive")
+    search_fields = ("text", "code", "question__text")
+    list_select_related = ("question",)
+
+    def version_of(self, obj):
+        return obj.question.version
+
+
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(EditionLockedMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "group", "mandatory", "version", "order")
     list_filter = ("version", "group", "mandatory")
     search_fields = ("name", "code")

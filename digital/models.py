@@ -75,6 +75,7 @@ class Dimension(models.Model):
     name = models.CharField(_("名称"), max_length=40)
     max_points = models.DecimalField(_("分值"), **POINTS)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评测维度")
@@ -98,6 +99,7 @@ class Indicator(models.Model):
     name = models.CharField(_("名称"), max_length=40)
     max_points = models.DecimalField(_("分值"), **POINTS)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评测指标")
@@ -132,6 +134,7 @@ class Question(models.Model):
     max_points = models.DecimalField(_("分值"), **POINTS)
     required = models.BooleanField(_("必答"), default=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评测题目")
@@ -157,6 +160,7 @@ class Option(models.Model):
     points = models.DecimalField(_("分值"), **POINTS)
     exclusive = models.BooleanField(_("排他选项"), default=False, help_text=_("如“以上均无”"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评测选项")
@@ -185,6 +189,7 @@ class Scenario(models.Model):
     name = models.CharField(_("场景"), max_length=40)
     mandatory = models.BooleanField(_("约束性场景"), default=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("数字化经营场景")
