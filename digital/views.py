@@ -306,7 +306,8 @@ def overview(request):
         request,
         "digital/overview.html",
         {
-            **selectors.dashboard_section(year),
+            "section": selectors.dashboard_section(year),
+            "year": year,
             "figures": figures,
             "years": range(this_year, this_year - 5, -1),
         },
