@@ -1,0 +1,286 @@
+"""Excel import/export of the digital app's spreadsheets (django-import-export).
+
+`assessments` takes results of assessments made elsewhere (an external evaluation platform such
+as 羚羊平台, or an on-site evaluation): dimension scores and scenario levels per enterprise; the
+level is computed here by the edition's rules. Column headers are Chinese.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields
+
+from bureau.importing import (
+    BaseResource,
+    ChineseDateWidget,
+    ChineseDecimalWidget,
+    ChineseIntegerWidget,
+    ChoiceWidget,
+    LookupWidget,
+)
+from enterprises import credit_code
+from enterprises.models import Enterprise
+
+from . import scoring
+from .models import (
+    Assessment,
+    AssessmentSource,
+    AssessmentStatus,
+    DiagnosticVisit,
+    ServiceDelivery,
+    ServicePackage,
+    VisitKind,
+)
+
+
+def _enterprise_widget() -> LookupWidget:
+    return LookupWidget(
+        Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
+    )
+
+
+SCENARIO_PREFIX = "场景："
+DIMENSION_COLUMNS = {
+    "basis": "数字化基础得分",
+    "management": "数字化管理得分",
+    "effect": "数字化成效得分",
+}
+
+
+class AssessmentResource(BaseResource):
+    """Scored assessments from elsewhere, one a row; each row creates a submitted assessment."""
+
+    unique_in_file = ("enterprise", "assessed_on")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    enterprise_name = fields.Field(attribute=None, column_name="企业名称", readonly=True)
+    assessed_on = fields.Field("assessed_on", "评测日期", widget=ChineseDateWidget())
+    source = fields.Field(
+        "source",
+        "来源",
+        widget=ChoiceWidget(
+            [
+                (AssessmentSource.EXTERNAL, "外部评测平台导入"),
+                (AssessmentSource.STAFF, "局工作人员录入"),
+            ]
+        ),
+    )
+    evaluator = fields.Field("evaluator", "评测机构/平台")
+    external_ref = fields.Field("external_ref", "外部评测编号")
+    basis = fields.Field(
+        attribute=None, column_name=DIMENSION_COLUMNS["basis"], widget=ChineseDecimalWidget()
+    )
+    management = fields.Field(
+        attribute=None, column_name=DIMENSION_COLUMNS["management"], widget=ChineseDecimalWidget()
+    )
+    effect = fields.Field(
+        attribute=None, column_name=DIMENSION_COLUMNS["effect"], widget=ChineseDecimalWidget()
+    )
+    total_score = fields.Field("total_score", "总分", readonly=True)
+    level = fields.Field(attribute=None, column_name="评测等级", readonly=True)
+
+    class Meta:
+        model = Assessment
+        fields = (
+            "enterprise",
+            "enterprise_name",
+            "assessed_on",
+            "source",
+            "evaluator",
+            "external_ref",
+            "basis",
+            "management",
+            "effect",
+            "total_score",
+            "level",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._questionnaire = None
+        from .selectors import current_version, questionnaire
+
+        try:
+            self._questionnaire = questionnaire(current_version())
+        except Exception:  # no edition loaded yet: export still works, import reports it
+            self._questionnaire = None
+        if self._questionnaire is not None:
+            for s in self._questionnaire.scenarios:
+                name = f"scenario_{s.code}"
+                self.fields[name] = fields.Field(
+                    attribute=None,
+                    column_name=f"{SCENARIO_PREFIX}{s.name}",
+                    widget=ChineseIntegerWidget(),
+                )
+                self.fields[name].scenario_code = s.code
+
+    def required_columns(self):
+        return ("enterprise", "assessed_on", "basis", "management", "effect")
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        if self._questionnaire is not None:
+            instance.version = self._questionnaire.version
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        q = self._questionnaire
+        if q is None:
+            raise ValidationError("尚未载入评测问卷，不能导入评测结果")
+        scores: dict[str, Decimal] = {}
+        for code in DIMENSION_COLUMNS:
+            try:
+                value = self.fields[code].clean(row)
+            except ValueError as exc:
+                errors[code] = [str(exc)]
+                continue
+            if value is None:
+                errors[code] = ["不能为空"]
+            else:
+                scores[code] = value
+        levels: dict[str, int] = {}
+        for name, field in self.fields.items():
+            code = getattr(field, "scenario_code", None)
+            if code is None:
+                continue
+            try:
+                value = field.clean(row)
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+                continue
+            levels[code] = value or 0
+        if not errors:
+            for problem in scoring.score_problems(q.spec, scores) + scoring.scenario_problems(
+                q.spec, levels
+            ):
+                key = problem.code if problem.code in DIMENSION_COLUMNS else "__all__"
+                if problem.code in levels:
+                    key = f"scenario_{problem.code}"
+                errors.setdefault(key, []).append(problem.message)
+        if errors:
+            raise ValidationError(errors)
+        result = scoring.evaluate_scores(q.spec, scores, levels)
+        instance.version = q.version
+        instance.status = AssessmentStatus.SUBMITTED
+        instance.scenario_levels = levels
+        instance.dimension_scores = {k: str(v) for k, v in result.dimension_scores.items()}
+        instance.total_score = result.total
+        instance.level = result.level.level
+        instance.level_reasons = "；".join(result.level.reasons)
+        instance.submitted_at = timezone.now()
+        instance.submitted_by = (
+            self.history_user if getattr(self.history_user, "pk", None) else None
+        )
+        if not instance.source:
+            instance.source = AssessmentSource.EXTERNAL
+
+    def dehydrate_enterprise_name(self, obj):
+        return obj.enterprise.name
+
+    def dehydrate_level(self, obj):
+        return obj.level_name
+
+    def _dimension(self, obj, code):
+        value = (obj.dimension_scores or {}).get(code)
+        return "" if value is None else Decimal(value)
+
+    def export_field(self, field, instance, **kwargs):
+        if field.attribute is None and field.column_name in DIMENSION_COLUMNS.values():
+            code = next(k for k, v in DIMENSION_COLUMNS.items() if v == field.column_name)
+            return self._dimension(instance, code)
+        code = getattr(field, "scenario_code", None)
+        if code is not None:
+            return (instance.scenario_levels or {}).get(code, "")
+        return super().export_field(field, instance, **kwargs)
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(status=AssessmentStatus.SUBMITTED)
+            .select_related("enterprise", "version")
+        )
+
+
+class ServiceDeliveryResource(BaseResource):
+    unique_in_file = ("package", "enterprise", "delivered_on")
+
+    package = fields.Field(
+        "package", "服务包", widget=LookupWidget(ServicePackage, "name", label="服务包")
+    )
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    enterprise_name = fields.Field(attribute=None, column_name="企业名称", readonly=True)
+    delivered_on = fields.Field("delivered_on", "交付日期", widget=ChineseDateWidget())
+    provider = fields.Field("provider", "实施服务商")
+    note = fields.Field("note", "备注")
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ("package", "enterprise", "enterprise_name", "delivered_on", "provider", "note")
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def dehydrate_enterprise_name(self, obj):
+        return obj.enterprise.name
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("package", "enterprise")
+
+
+class DiagnosticVisitResource(BaseResource):
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    enterprise_name = fields.Field(attribute=None, column_name="企业名称", readonly=True)
+    date = fields.Field("date", "日期", widget=ChineseDateWidget())
+    kind = fields.Field("kind", "类型", widget=ChoiceWidget(VisitKind.choices))
+    experts = fields.Field("experts", "随行专家/服务商")
+    findings = fields.Field("findings", "现状与问题")
+    recommendations = fields.Field("recommendations", "建议")
+
+    class Meta:
+        model = DiagnosticVisit
+        fields = (
+            "enterprise",
+            "enterprise_name",
+            "date",
+            "kind",
+            "experts",
+            "findings",
+            "recommendations",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self):
+        return ("enterprise", "date", "kind", "findings")
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+    def dehydrate_enterprise_name(self, obj):
+        return obj.enterprise.name
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise")
+
+
+DATASETS = {
+    "digital_assessments": AssessmentResource,
+    "digital_deliveries": ServiceDeliveryResource,
+    "digital_visits": DiagnosticVisitResource,
+}

@@ -1,0 +1,205 @@
+"""Figures of summary section (二) 数字化赋能, for a year (to a quarter's end).
+
+Rules, so that a reader of the summary can check each number:
+- assessed: distinct enterprises with a submitted assessment dated in the year (all sources),
+  and one figure per source.
+- service packages: distinct enterprises given a 免费数字化软件服务包 (package kind
+  free_software) dated in the year.
+- visited: distinct enterprises with a diagnostic visit (调研/诊断/指导) dated in the year.
+- meetings: bureau activities of kind code "meeting" dated in the year whose topic contains
+  "数字化" (MEETING_TOPIC_KEYWORD).
+- provincial demonstrations: ProvincialDemoApplication approved, batch year = the year.
+- demonstration enterprises: DemonstrationEnterprise of the year, per "3+3+6" group.
+- the demonstration-park project: budget (元) of projects approved in or before the year, and
+  milestones completed by the period's end.
+"""
+
+import datetime
+
+from django.db.models import Count, Q, Sum
+
+from bureau.figures import Figure
+from bureau.models import Activity
+from enterprises.models import Enterprise
+
+from .models import (
+    Assessment,
+    AssessmentSource,
+    AssessmentStatus,
+    DemoGroup,
+    DemonstrationEnterprise,
+    DemoParkProject,
+    DiagnosticVisit,
+    Milestone,
+    PackageKind,
+    ProvincialDemoApplication,
+    ServiceDelivery,
+)
+
+SECTION = "二"
+MEETING_KIND = "meeting"
+MEETING_TOPIC_KEYWORD = "数字化"
+
+
+def _end(year: int, quarter: int | None) -> datetime.date:
+    if not quarter:
+        return datetime.date(year, 12, 31)
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def meetings(year: int, quarter: int | None = None):
+    """Bureau meetings on digital transformation in the year (the rule in the module doc)."""
+    start, end = datetime.date(year, 1, 1), _end(year, quarter)
+    return (
+        Activity.objects.filter(
+            kind__code=MEETING_KIND,
+            topic__contains=MEETING_TOPIC_KEYWORD,
+            date__gte=start,
+            date__lte=end,
+        )
+        .select_related("kind")
+        .order_by("date", "pk")
+    )
+
+
+def figures(year: int, quarter: int | None = None) -> list[Figure]:
+    """Section 二's figures; 8 queries whatever the number of records."""
+    start, end = datetime.date(year, 1, 1), _end(year, quarter)
+    assessments = Assessment.objects.filter(
+        status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end
+    )
+    # Query 1: distinct enterprises assessed, in total and per source.
+    by_source = {
+        key: Count("enterprise", filter=Q(source=key), distinct=True)
+        for key in AssessmentSource.values
+    }
+    assessed = assessments.aggregate(total=Count("enterprise", distinct=True), **by_source)
+    deliveries = ServiceDelivery.objects.filter(
+        package__kind=PackageKind.FREE_SOFTWARE, delivered_on__gte=start, delivered_on__lte=end
+    )
+    visits = DiagnosticVisit.objects.filter(date__gte=start, date__lte=end)
+    meeting_qs = meetings(year, quarter)
+    provincial = ProvincialDemoApplication.objects.approved().filter(batch_year=year)
+    demo = DemonstrationEnterprise.objects.filter(year=year)
+    projects = DemoParkProject.objects.filter(approved_year__lte=year)
+    milestones = Milestone.objects.filter(
+        project__approved_year__lte=year, status="done", actual_date__lte=end
+    )
+    counts = {
+        "delivered": deliveries.values("enterprise").distinct().count(),  # query 2
+        "visited": visits.values("enterprise").distinct().count(),  # query 3
+        "meetings": meeting_qs.count(),  # query 4
+        "provincial": provincial.count(),  # query 5
+    }
+    demo_counts = dict(demo.values_list("group").annotate(n=Count("id")).order_by())  # query 6
+    budget = projects.aggregate(s=Sum("budget"))["s"]  # query 7
+    milestones_done = milestones.count()  # query 8
+
+    def enterprises(ids_qs):
+        return Enterprise.objects.filter(pk__in=ids_qs).order_by("name")
+
+    result = [
+        Figure(
+            key="digital.assessed_enterprises",
+            label="开展数字化测评的企业",
+            unit="家",
+            value=assessed["total"],
+            year=year,
+            quarter=quarter,
+            records=enterprises(assessments.values("enterprise")),
+            section=SECTION,
+        ),
+    ]
+    for source in AssessmentSource:
+        result.append(
+            Figure(
+                key=f"digital.assessed_enterprises.{source.value}",
+                label=f"开展数字化测评的企业（{source.label}）",
+                unit="家",
+                value=assessed[source.value],
+                year=year,
+                quarter=quarter,
+                records=enterprises(assessments.filter(source=source).values("enterprise")),
+                section=SECTION,
+            )
+        )
+    result += [
+        Figure(
+            key="digital.service_package_enterprises",
+            label="推广免费数字化软件服务包的企业",
+            unit="家",
+            value=counts["delivered"],
+            year=year,
+            quarter=quarter,
+            records=enterprises(deliveries.values("enterprise")),
+            section=SECTION,
+        ),
+        Figure(
+            key="digital.visited_enterprises",
+            label="调研诊断并给予技术指导的企业",
+            unit="家",
+            value=counts["visited"],
+            year=year,
+            quarter=quarter,
+            records=enterprises(visits.values("enterprise")),
+            section=SECTION,
+        ),
+        Figure(
+            key="digital.meetings",
+            label="召开数字化转型相关会议",
+            unit="次",
+            value=counts["meetings"],
+            year=year,
+            quarter=quarter,
+            records=meeting_qs,
+            section=SECTION,
+        ),
+        Figure(
+            key="digital.provincial_demo_approved",
+            label="成功申报省级中小企业数字化转型典型示范项目的企业",
+            unit="家",
+            value=counts["provincial"],
+            year=year,
+            quarter=quarter,
+            records=provincial.select_related("enterprise").order_by("enterprise__name"),
+            section=SECTION,
+        ),
+        Figure(
+            key="digital.demo_park_budget",
+            label="数字化转型示范园区项目金额",
+            unit="元",
+            value=budget,
+            year=year,
+            quarter=quarter,
+            records=projects.order_by("-approved_year", "name"),
+            section=SECTION,
+        ),
+        Figure(
+            key="digital.demo_park_milestones_done",
+            label="示范园区项目已完成节点",
+            unit="个",
+            value=milestones_done,
+            year=year,
+            quarter=quarter,
+            records=milestones.select_related("project").order_by("project", "order"),
+            section=SECTION,
+        ),
+    ]
+    for group in DemoGroup:
+        result.append(
+            Figure(
+                key=f"digital.demo_enterprises.{group.value}",
+                label=str(group.label),
+                unit="家",
+                value=demo_counts.get(group.value, 0),
+                year=year,
+                quarter=quarter,
+                records=demo.filter(group=group)
+                .select_related("enterprise")
+                .order_by("enterprise__name"),
+                section=SECTION,
+            )
+        )
+    return result
