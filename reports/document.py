@@ -78,7 +78,7 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
                 targets = list(item.targets.all())
                 if targets:
                     parts = "；".join(
-                        f"{t.label}{spec.format_number(t.target_value)}{t.unit}" for t in targets
+                        f"{t.label}{spec.format_amount(t.target_value, t.unit)}" for t in targets
                     )
                     blocks.append(
                         Block("plan_targets", text=f"年度目标：{parts}。", section="plan")

@@ -44,17 +44,26 @@ def ensure_summary(year: int) -> AnnualSummary:
     return summary
 
 
+def _snapshot(summary: AnnualSummary) -> dict[str, dict]:
+    values = summary_values(summary.year)
+    return {
+        key: (values.get(key) or spec.FigureValue(key, "", "", None)).to_json()
+        for key in spec.figure_keys()
+    }
+
+
+def is_stale(summary: AnnualSummary) -> bool:
+    """Whether the drafted figures differ from what the apps publish now."""
+    return _snapshot(summary) != (summary.figures_snapshot or {})
+
+
 def regenerate(summary: AnnualSummary) -> list[str]:
     """Refresh the figures the drafted sentences use; staff paragraphs are not touched.
 
     Returns the keys whose value changed since the last draft.
     """
-    values = summary_values(summary.year)
     needed = spec.figure_keys()
-    snapshot = {}
-    for key in needed:
-        value = values.get(key) or spec.FigureValue(key, "", "", None)
-        snapshot[key] = value.to_json()
+    snapshot = _snapshot(summary)
     old = summary.figures_snapshot or {}
     changed = [k for k in needed if old.get(k, {}).get("value") != snapshot[k]["value"]]
     AnnualSummary.objects.filter(pk=summary.pk).update(

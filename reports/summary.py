@@ -264,6 +264,15 @@ def format_number(value: int | Decimal, fmt: str | None = None) -> str:
     return text
 
 
+def format_amount(value: int | Decimal, unit: str) -> str:
+    """A value with its unit; 元 shown as 亿元 from 1亿 up, else as 万元 (as the summary does)."""
+    if unit == "元":
+        if abs(Decimal(value)) >= 100_000_000:
+            return f"{format_number(value, 'yi')}亿元"
+        return f"{format_number(value, 'wan')}万元"
+    return f"{format_number(value)}{unit}"
+
+
 def render_clause(clause: Clause, values: dict[str, FigureValue]) -> list[Segment]:
     """The clause with its figures filled in, or its name and 暂无数据 when any is missing."""
     if any(values.get(key) is None or values[key].value is None for key in clause.keys):

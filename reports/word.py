@@ -171,6 +171,10 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     return path
 
 
+BODY_MARKER = "__SUMMARY_BODY__"
+BODY_MARKER_XML = "<w:p><w:r><w:t>" + BODY_MARKER + "</w:t></w:r></w:p>"
+
+
 @dataclass
 class AppendixTable:
     """A table of the appendix: a caption, column headers, rows, and how many rows exist."""
@@ -211,19 +215,42 @@ def render(
 ) -> bytes:
     """The summary as .docx bytes, laid out by the template (the default one if None)."""
     tpl = DocxTemplate(template or DEFAULT_TEMPLATE)
-    main = tpl.get_docx()
-    sub = tpl.new_subdoc()
-    sd = sub.subdocx
+    # docxtpl replaces the template's "{{p body }}" paragraph with this marker paragraph; the
+    # body is then built with python-docx in the template's own styles and put in its place.
+    # (docxtpl's subdocuments would need docxcompose, which is not a dependency.)
+    tpl.render(
+        {
+            "title": document.title,
+            "organisation": organisation,
+            "date": date,
+            "body": BODY_MARKER_XML,
+        }
+    )
+    main = tpl.docx
+    marker = next((p for p in main.paragraphs if p.text == BODY_MARKER), None)
+    if marker is None:
+        raise ValueError("Word模板中缺少正文占位符 {{p body }}。")
     has = {
         name: _style_or_none(main, name) is not None
-        for name in (STYLE_H1, STYLE_H2, STYLE_TABLE_TEXT)
+        for name in (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_TABLE_TEXT, "Table Grid")
     }
 
-    def para(text: str, style: str | None, fallback_font: str | None = None):
-        p = sd.add_paragraph(style=style if style and (style not in has or has[style]) else None)
+    # Body blocks go where the marker is; the appendix follows the signature and date, at
+    # the end of the document (before its final section properties).
+    anchor = [marker._p]
+
+    def place(element) -> None:
+        if anchor[0] is None:
+            main.element.body.append(element)
+        else:
+            anchor[0].addprevious(element)
+
+    def para(text: str, style: str, fallback_font: str | None = None):
+        p = main.add_paragraph(style=style if has.get(style) else None)
         run = p.add_run(text)
-        if style in has and not has[style] and fallback_font:
+        if not has.get(style) and fallback_font:
             _set_fonts(run.font, fallback_font, SIZE_3)
+        place(p._p)
         return p
 
     for block in document.blocks:
@@ -235,10 +262,12 @@ def render(
         else:
             para(block.plain, STYLE_BODY)
 
+    anchor[0] = main.element.body.sectPr
+
     charts = list(charts)
     appendix = list(appendix)
     if charts or appendix:
-        p = sd.add_paragraph(style=STYLE_BODY)
+        p = para("", STYLE_BODY)
         p.paragraph_format.page_break_before = True
         p.paragraph_format.first_line_indent = Pt(0)
         run = p.add_run("附件：数据图表与指标明细")
@@ -246,16 +275,16 @@ def render(
     for chart in charts:
         cap = para(chart.caption, STYLE_H2, HEADING2_FONT)
         cap.paragraph_format.keep_with_next = True
-        pic = sd.add_paragraph()
+        pic = main.add_paragraph()
+        place(pic._p)
         pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
         pic.add_run().add_picture(io.BytesIO(chart.png), width=Mm(150))
     for table in appendix:
         para(table.caption, STYLE_H2, HEADING2_FONT)
-        t = sd.add_table(rows=1, cols=len(table.headers))
-        try:
+        t = main.add_table(rows=1, cols=len(table.headers))
+        place(t._tbl)
+        if has["Table Grid"]:
             t.style = "Table Grid"
-        except (KeyError, ValueError):
-            pass
         for cell, header in zip(t.rows[0].cells, table.headers, strict=True):
             cell.text = ""
             r = cell.paragraphs[0].add_run(header)
@@ -276,7 +305,7 @@ def render(
             )
             note.paragraph_format.first_line_indent = Pt(0)
 
-    tpl.render({"title": document.title, "organisation": organisation, "date": date, "body": sub})
+    marker._p.getparent().remove(marker._p)
     out = io.BytesIO()
-    tpl.save(out)
+    main.save(out)
     return out.getvalue()
