@@ -17,13 +17,12 @@ def year_choices() -> list[tuple[int, int]]:
 
 
 class DashboardFilter(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(
-        label=_("年度"), choices=year_choices, coerce=int, method="keep", empty_label=None
+    year = django_filters.ChoiceFilter(
+        label=_("年度"), choices=year_choices, method="keep", empty_label=None
     )
-    quarter = django_filters.TypedChoiceFilter(
+    quarter = django_filters.ChoiceFilter(
         label=_("截至季度"),
         choices=QUARTER_CHOICES,
-        coerce=int,
         method="keep",
         empty_label=_("全年"),
     )

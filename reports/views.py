@@ -61,8 +61,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not flt.is_valid():
         flt = DashboardFilter({"year": str(timezone.localdate().year)})
         flt.is_valid()
-    year = flt.form.cleaned_data["year"]
-    quarter = flt.form.cleaned_data.get("quarter") or None
+    year = int(flt.form.cleaned_data["year"])
+    quarter = int(flt.form.cleaned_data.get("quarter") or 0) or None
     enterprises = flt.qs if flt.narrows else None
     data = dashboard_data(year, quarter, enterprises=enterprises)
     query = request.GET.urlencode()
