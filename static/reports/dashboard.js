@@ -33,7 +33,8 @@
         series: series.map(function (s) {
           return {
             name: s.name + "（" + s.unit + "）", type: s.unit === "万元" ? "bar" : "line",
-            yAxisIndex: s.unit === "万元" ? 1 : 0, data: s.data, smooth: false, connectNulls: false
+            yAxisIndex: s.unit === "万元" ? 1 : 0, data: s.data, smooth: false, connectNulls: false,
+            itemStyle: s.unit === "万元" ? { opacity: 0.35 } : undefined, barMaxWidth: 36
           };
         })
       });
