@@ -43,7 +43,7 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
     missing: dict[str, None] = {}
     sections = list(summary.sections.all())
     for section in sections:
-        title = (section.title or "").replace("{next_year}", str(summary.year + 1))
+        title = section.display_title
         if section.level == 1:
             counters[1] += 1
             counters[2] = 0

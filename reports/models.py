@@ -68,7 +68,12 @@ class SummarySection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.summary.year} {self.title or self.code}"
+        return f"{self.summary.year} {self.display_title or self.code}"
+
+    @property
+    def display_title(self) -> str:
+        """The title with '{next_year}' filled in (section 四 is next year's plan)."""
+        return (self.title or "").replace("{next_year}", str(self.summary.year + 1))
 
 
 class NarrativeParagraph(models.Model):

@@ -138,3 +138,11 @@ def test_snapshot_round_trip_keeps_ints_decimals_and_missing():
         v = FigureValue("k", "标签", "元", value)
         back = FigureValue.from_json("k", v.to_json())
         assert back == v
+
+
+def test_docs_list_every_figure_key_the_summary_needs():
+    from django.conf import settings
+
+    docs = (settings.BASE_DIR / "docs" / "reports.md").read_text()
+    for key in spec.figure_keys():
+        assert f"`{key}`" in docs, key
