@@ -230,10 +230,21 @@ def render(
     marker = next((p for p in main.paragraphs if p.text == BODY_MARKER), None)
     if marker is None:
         raise ValueError("Word模板中缺少正文占位符 {{p body }}。")
+    # Style ids resolved once: python-docx looks a style name up on every assignment, which
+    # dominates the time of a long appendix.
+    style_ids = {}
+    for name in (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_TABLE_TEXT, "Table Grid"):
+        style = _style_or_none(main, name)
+        if style is not None:
+            style_ids[name] = style.style_id
     has = {
-        name: _style_or_none(main, name) is not None
+        name: name in style_ids
         for name in (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_TABLE_TEXT, "Table Grid")
     }
+
+    def set_style(paragraph, name: str) -> None:
+        if name in style_ids:
+            paragraph._p.get_or_add_pPr().style = style_ids[name]
 
     # Body blocks go where the marker is; the appendix follows the signature and date, at
     # the end of the document (before its final section properties).
@@ -246,7 +257,8 @@ def render(
             anchor[0].addprevious(element)
 
     def para(text: str, style: str, fallback_font: str | None = None):
-        p = main.add_paragraph(style=style if has.get(style) else None)
+        p = main.add_paragraph()
+        set_style(p, style)
         run = p.add_run(text)
         if not has.get(style) and fallback_font:
             _set_fonts(run.font, fallback_font, SIZE_3)
@@ -296,8 +308,7 @@ def render(
         for row in t.rows:
             for cell in row.cells:
                 for p in cell.paragraphs:
-                    if has[STYLE_TABLE_TEXT]:
-                        p.style = STYLE_TABLE_TEXT
+                    set_style(p, STYLE_TABLE_TEXT)
         if table.total > len(table.rows):
             note = para(
                 f"（共{table.total}条，此处列出前{len(table.rows)}条；完整清单见Excel导出。）",
