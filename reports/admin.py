@@ -59,7 +59,7 @@ class PlanItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(SimpleHistoryAdmin):
     list_display = [
         "summary",
         "fmt",

@@ -183,6 +183,7 @@ class ExportJob(models.Model):
     )
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["progress"])
 
     class Meta:
         verbose_name = _("导出任务")
