@@ -240,10 +240,7 @@ def dashboard_data(
 
 # Labels of the summary's figure keys, for showing a figure that no app publishes yet.
 FIGURE_LABELS: dict[str, tuple[str, str]] = {
-    key: (clause.missing, "")
-    for sentence in spec.SENTENCES
-    for clause in sentence.clauses
-    for key in clause.keys
+    key: (spec.key_label(key), "") for key in spec.figure_keys()
 }
 
 

@@ -203,6 +203,24 @@ SENTENCES: list[Sentence] = [
 ]
 
 
+# Names of figures that share a clause with another figure (a clause has one missing-name).
+KEY_LABELS = {
+    "incubation.municipal_digital_workshops_applying": "正在申报的市级数字化车间",
+    "incubation.municipal_smart_factories_applying": "正在申报的市级智能工厂",
+}
+
+
+def key_label(key: str) -> str:
+    """The Chinese name of a figure key the summary needs, for showing it while unpublished."""
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    for sentence in SENTENCES:
+        for clause in sentence.clauses:
+            if key in clause.keys:
+                return clause.missing
+    return key
+
+
 def figure_keys() -> list[str]:
     """Every figure key the summary needs, in document order (targets as 'target:<key>')."""
     seen: dict[str, None] = {}

@@ -146,3 +146,8 @@ def test_docs_list_every_figure_key_the_summary_needs():
     docs = (settings.BASE_DIR / "docs" / "reports.md").read_text()
     for key in spec.figure_keys():
         assert f"`{key}`" in docs, key
+
+
+def test_every_figure_key_has_its_own_name():
+    names = [spec.key_label(k) for k in spec.figure_keys()]
+    assert len(names) == len(set(names))
