@@ -1,31 +1,285 @@
-"""What the dashboard reads: published figures (bureau.figures) and the year's targets."""
+"""What reports read: the figures every app publishes (bureau.figures), the year's targets,
+and the summary with its sections. Nothing here queries another app's tables directly; a
+zone/industry filter narrows a figure through the records the app published with it.
 
-from dataclasses import dataclass
+Query budget of the dashboard, whatever the number of enterprises (asserted in tests):
+one `collect` for the year, one for the year before, one per quarter, the targets, and, with a
+zone or industry filter, one count per filterable figure.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bureau.figures import Figure, collect
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from bureau import figures as registry
+from bureau.figures import Figure
 from bureau.models import Target
+from enterprises.models import Enterprise
+
+from . import summary as spec
+from .models import AnnualSummary, NarrativeParagraph, PlanItem, SummarySection
+
+# Units of figures that are counts of their records, so a filtered count is meaningful.
+COUNT_UNITS = {"家", "个", "次", "人", "项", "件", "场", "户"}
+
+# Figures the dashboard charts by quarter (cumulative to each quarter's end).
+TREND_KEYS = [
+    "enterprises.hitech_new",
+    "enterprises.tech_sme_registered",
+    "digital.assessed_enterprises",
+    "talent.executives",
+    "bureau.activities.policy_seminar",
+    "bureau.activities.door_to_door",
+]
+MONEY_TREND_KEYS = ["finance.signed_amount"]
+
+# Distributions: every figure whose key starts with the prefix is one slice / bar, by label.
+DISTRIBUTIONS = [
+    ("tiers", "enterprises.tiers.", "梯次企业（按类型与级别）"),
+    ("digital_levels", "digital.levels.", "数字化水平分布"),
+    ("platforms", "incubation.platforms.", "研发平台（按级别）"),
+    ("financing", "finance.by_bank.", "融资签约（按银行）"),
+    ("activities", "bureau.activities.", "工作活动（按类型）"),
+]
+
+
+def enterprise_path(model) -> str | None:
+    """How a figure's records reach an enterprise: '' for Enterprise itself, else a lookup."""
+    if model is Enterprise:
+        return ""
+    for f in model._meta.get_fields():
+        if getattr(f, "related_model", None) is Enterprise and not f.auto_created:
+            return f.name
+    return None
+
+
+def collect(
+    year: int, quarter: int | None = None, *, enterprises: QuerySet | None = None
+) -> dict[str, Figure]:
+    """Every published figure for the year (and quarter), by key.
+
+    With `enterprises` (a filtered Enterprise queryset), a source whose `figures` accepts an
+    `enterprises` keyword gets it; other figures that count their records are recounted over
+    those enterprises; figures that can be neither (sums in 元) are dropped, so they show as
+    missing rather than as a number that ignores the filter.
+    """
+    result: dict[str, Figure] = {}
+    for source in registry.sources().values():
+        if enterprises is None:
+            for figure in source(year, quarter):
+                result[figure.key] = figure
+            continue
+        if "enterprises" in inspect.signature(source).parameters:
+            for figure in source(year, quarter, enterprises=enterprises):
+                result[figure.key] = figure
+            continue
+        for figure in source(year, quarter):
+            narrowed = narrow(figure, enterprises)
+            if narrowed is not None:
+                result[figure.key] = narrowed
+    return result
+
+
+def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
+    """The figure recounted over the given enterprises, or None when it cannot be."""
+    if figure.records is None or figure.unit not in COUNT_UNITS:
+        return None
+    path = enterprise_path(figure.records.model)
+    if path is None:
+        return None
+    lookup = f"{path}__in" if path else "pk__in"
+    records = figure.records.filter(**{lookup: enterprises.values("pk")}).distinct()
+    return Figure(
+        key=figure.key,
+        label=figure.label,
+        unit=figure.unit,
+        value=records.count(),
+        year=figure.year,
+        quarter=figure.quarter,
+        records=records,
+        section=figure.section,
+    )
 
 
 @dataclass
-class TargetProgress:
-    target: Target
+class Tile:
+    """A KPI tile: this year's value, last year's, and the target when there is one."""
+
+    key: str
+    label: str
+    unit: str
     figure: Figure | None
+    previous: Figure | None
+    target: Target | None = None
 
     @property
     def value(self):
         return None if self.figure is None else self.figure.value
 
     @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None or self.previous.value is None:
+            return None
+        return Decimal(self.value) - Decimal(self.previous.value)
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.change is None or not self.previous.value:
+            return None
+        return (self.change * 100 / Decimal(self.previous.value)).quantize(Decimal("0.1"))
+
+    @property
     def percent(self) -> int | None:
-        if self.value is None or not self.target.target_value:
+        """Progress against the target, 0–100 (capped) for the bar."""
+        if self.target is None or self.value is None or not self.target.target_value:
             return None
         return min(100, int(Decimal(self.value) * 100 / self.target.target_value))
 
+    @property
+    def is_money(self) -> bool:
+        return self.unit == "元"
 
-def dashboard_data(year: int, quarter: int | None = None) -> dict:
-    figures = collect(year, quarter)
-    targets = [
-        TargetProgress(t, figures.get(t.figure_key)) for t in Target.objects.filter(year=year)
+
+# Kept for the foundation's callers; a TargetProgress is a Tile with a target.
+TargetProgress = Tile
+
+
+@dataclass
+class DashboardData:
+    year: int
+    quarter: int | None
+    figures: dict[str, Figure]
+    previous: dict[str, Figure]
+    tiles: list[Tile]
+    targets: list[Tile]
+    trends: dict = field(default_factory=dict)
+    distributions: list[dict] = field(default_factory=list)
+    filtered: bool = False
+
+
+def _label_for(key: str, *sources: dict[str, Figure]) -> tuple[str, str]:
+    for figures in sources:
+        if key in figures:
+            return figures[key].label, figures[key].unit
+    return FIGURE_LABELS.get(key, (key, ""))
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def dashboard_data(
+    year: int, quarter: int | None = None, *, enterprises: QuerySet | None = None
+) -> DashboardData:
+    """Everything the leadership dashboard shows for the year (to the quarter), filtered."""
+    figures = collect(year, quarter, enterprises=enterprises)
+    previous = collect(year - 1, quarter, enterprises=enterprises)
+    targets = list(Target.objects.filter(year=year).order_by("figure_key"))
+    target_keys = {t.figure_key for t in targets}
+
+    target_tiles = [
+        Tile(
+            t.figure_key, t.label, t.unit, figures.get(t.figure_key), previous.get(t.figure_key), t
+        )
+        for t in targets
     ]
-    return {"figures": figures, "targets": targets}
+    tile_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
+    tiles = []
+    for key in tile_keys:
+        if key in target_keys:
+            continue
+        label, unit = _label_for(key, figures, previous)
+        tiles.append(Tile(key, label, unit, figures.get(key), previous.get(key)))
+
+    quarters = {q: collect(year, q, enterprises=enterprises) for q in range(1, 5)}
+    trend_series = []
+    for key in TREND_KEYS + MONEY_TREND_KEYS:
+        label, unit = _label_for(key, figures, *quarters.values())
+        values = [
+            _number(quarters[q][key].value) if key in quarters[q] else None for q in range(1, 5)
+        ]
+        if key in MONEY_TREND_KEYS:
+            values = [None if v is None else round(v / 10_000, 2) for v in values]
+            unit = "万元"
+        trend_series.append(
+            {
+                "key": key,
+                "name": label,
+                "unit": unit,
+                "data": values,
+                "missing": all(v is None for v in values),
+            }
+        )
+
+    distributions = []
+    for code, prefix, title in DISTRIBUTIONS:
+        items = [
+            {"name": f.label, "value": _number(f.value), "key": f.key, "unit": f.unit}
+            for key, f in sorted(figures.items())
+            if key.startswith(prefix) and f.value is not None
+        ]
+        distributions.append({"code": code, "title": title, "items": items})
+
+    return DashboardData(
+        year=year,
+        quarter=quarter,
+        figures=figures,
+        previous=previous,
+        tiles=tiles,
+        targets=target_tiles,
+        trends={"quarters": [f"{q}季度" for q in range(1, 5)], "series": trend_series},
+        distributions=distributions,
+        filtered=enterprises is not None,
+    )
+
+
+# Labels of the summary's figure keys, for showing a figure that no app publishes yet.
+FIGURE_LABELS: dict[str, tuple[str, str]] = {
+    key: (spec.key_label(key), "") for key in spec.figure_keys()
+}
+
+
+# --- The summary ---------------------------------------------------------------------------
+
+
+def summary_values(year: int) -> dict[str, spec.FigureValue]:
+    """The values the summary's sentences need: published figures and the year's targets."""
+    values = {
+        key: spec.FigureValue(key, f.label, f.unit, f.value) for key, f in collect(year).items()
+    }
+    for target in Target.objects.filter(year=year):
+        key = f"target:{target.figure_key}"
+        values[key] = spec.FigureValue(key, target.label, target.unit, target.target_value)
+    return values
+
+
+def summary_get(*, year: int) -> AnnualSummary:
+    """The year's summary with sections, paragraphs and plan items (four queries), or 404."""
+    qs = AnnualSummary.objects.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=SummarySection.objects.prefetch_related(
+                Prefetch("paragraphs", queryset=NarrativeParagraph.objects.order_by("order", "pk"))
+            ).order_by("order"),
+        ),
+        Prefetch(
+            "plan_items",
+            queryset=PlanItem.objects.prefetch_related("targets").order_by("order", "pk"),
+        ),
+    )
+    try:
+        return qs.get(year=year)
+    except AnnualSummary.DoesNotExist:
+        raise Http404 from None
+
+
+def snapshot_values(summary: AnnualSummary) -> dict[str, spec.FigureValue]:
+    return {
+        key: spec.FigureValue.from_json(key, data)
+        for key, data in (summary.figures_snapshot or {}).items()
+    }

@@ -1,15 +1,41 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from bureau.access import BUREAU_ROLES, role_required
-from bureau.figures import collect
+from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
 
-from .selectors import dashboard_data
+from . import services
+from . import summary as spec
+from .document import build as build_document
+from .filters import DashboardFilter
+from .forms import (
+    ExportForm,
+    NewTargetForm,
+    ParagraphForm,
+    PlanItemForm,
+    SummaryCreateForm,
+    SummaryForm,
+    WordTemplateForm,
+)
+from .models import (
+    AnnualSummary,
+    ExportJob,
+    ExportStatus,
+    NarrativeParagraph,
+    PlanItem,
+    SummarySection,
+    WordTemplate,
+)
+from .selectors import collect, dashboard_data, snapshot_values, summary_get, summary_values
+from .word import DEFAULT_TEMPLATE
 
 
-def _year(request) -> int:
+def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("year", timezone.localdate().year))
     except ValueError:
@@ -19,26 +45,305 @@ def _year(request) -> int:
     return year
 
 
+def _quarter(request: HttpRequest) -> int | None:
+    raw = request.GET.get("quarter") or ""
+    if raw in {"1", "2", "3", "4"}:
+        return int(raw)
+    return None
+
+
 @role_required(*BUREAU_ROLES)
-def dashboard(request):
-    year = _year(request)
-    data = dashboard_data(year)
-    this_year = timezone.localdate().year
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """KPI tiles against targets with year-on-year change, quarter trends, distributions."""
+    params = request.GET.copy()
+    params.setdefault("year", str(timezone.localdate().year))
+    flt = DashboardFilter(params)
+    if not flt.is_valid():
+        flt = DashboardFilter({"year": str(timezone.localdate().year)})
+        flt.is_valid()
+    year = int(flt.form.cleaned_data["year"])
+    quarter = int(flt.form.cleaned_data.get("quarter") or 0) or None
+    enterprises = flt.qs if flt.narrows else None
+    data = dashboard_data(year, quarter, enterprises=enterprises)
+    query = request.GET.urlencode()
     return render(
         request,
         "reports/dashboard.html",
-        {**data, "year": year, "years": range(this_year, this_year - 5, -1)},
+        {
+            "data": data,
+            "filter": flt,
+            "year": year,
+            "quarter": quarter,
+            "query": query,
+            "chart_data": {"trends": data.trends, "distributions": data.distributions},
+            "can_edit": request.user.role in EDITOR_ROLES,
+        },
     )
 
 
 @role_required(*BUREAU_ROLES)
-def figure_records(request, key: str):
-    """The records behind one published figure (drill-down)."""
+def figure_records(request: HttpRequest, key: str) -> HttpResponse:
+    """The records behind one published figure (drill-down), with the dashboard's filters."""
     year = _year(request)
-    figure = collect(year).get(key)
+    quarter = _quarter(request)
+    flt = DashboardFilter(request.GET)
+    enterprises = flt.qs if flt.is_valid() and flt.narrows else None
+    figure = collect(year, quarter, enterprises=enterprises).get(key)
     if figure is None or figure.records is None:
         raise Http404
     page = Paginator(figure.records, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
-        request, "reports/figure_records.html", {"figure": figure, "page": page, "year": year}
+        request,
+        "reports/figure_records.html",
+        {"figure": figure, "page": page, "year": year, "query": params.urlencode()},
+    )
+
+
+# --- The annual summary --------------------------------------------------------------------
+
+
+@role_required(*BUREAU_ROLES)
+def summary_list(request: HttpRequest) -> HttpResponse:
+    summaries = AnnualSummary.objects.order_by("-year")
+    form = SummaryCreateForm()
+    return render(
+        request,
+        "reports/summary_list.html",
+        {
+            "summaries": summaries,
+            "form": form,
+            "can_edit": request.user.role in EDITOR_ROLES,
+            "template": WordTemplate.objects.filter(is_active=True).first(),
+        },
+    )
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def summary_create(request: HttpRequest) -> HttpResponse:
+    form = SummaryCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("reports:summary_list")
+    summary = services.ensure_summary(form.cleaned_data["year"])
+    services.regenerate(summary)
+    messages.success(request, _("已创建%(y)s年度工作总结并生成数据句。") % {"y": summary.year})
+    return redirect("reports:summary_edit", year=summary.year)
+
+
+def _preview_context(summary: AnnualSummary) -> dict:
+    values = snapshot_values(summary)
+    document = build_document(summary, values)
+    live = summary_values(summary.year)
+    changed = [
+        (values[k], live.get(k))
+        for k in spec.figure_keys()
+        if k in values and (live.get(k).value if live.get(k) else None) != values[k].value
+    ]
+    return {"summary": summary, "document": document, "changed": changed}
+
+
+@role_required(*BUREAU_ROLES)
+def summary_preview(request: HttpRequest, year: int) -> HttpResponse:
+    """The whole document as it will export, each figure linked to its records."""
+    summary = summary_get(year=year)
+    context = _preview_context(summary)
+    context["can_edit"] = request.user.role in EDITOR_ROLES
+    context["exports"] = summary.exports.select_related("requested_by")[:10]
+    context["export_form"] = ExportForm()
+    return render(request, "reports/summary_preview.html", context)
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
+    summary = summary_get(year=year)
+    services.ensure_summary(year)
+    changed = services.regenerate(summary)
+    if changed:
+        messages.success(
+            request,
+            _("已重新生成数据句，%(n)s项指标有变化；工作人员撰写的段落未改动。")
+            % {"n": len(changed)},
+        )
+    else:
+        messages.success(request, _("已重新生成数据句，指标无变化。"))
+    return redirect("reports:summary_preview", year=year)
+
+
+@role_required(*EDITOR_ROLES)
+def summary_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """Staff write the narrative: each section's paragraphs, the plan items, the title."""
+    summary = summary_get(year=year)
+    form = SummaryForm(request.POST or None, instance=summary)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("标题已保存。"))
+        return redirect("reports:summary_edit", year=year)
+    values = snapshot_values(summary)
+    sections = [
+        (section, spec.draft_section(section.code, values)) for section in summary.sections.all()
+    ]
+    return render(
+        request,
+        "reports/summary_edit.html",
+        {
+            "summary": summary,
+            "form": form,
+            "sections": sections,
+            "plan_items": summary.plan_items.all(),
+            "new_paragraph_form": ParagraphForm(),
+        },
+    )
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def paragraph_add(request: HttpRequest, section_id: int) -> HttpResponse:
+    section = get_object_or_404(SummarySection.objects.select_related("summary"), pk=section_id)
+    form = ParagraphForm(request.POST)
+    if form.is_valid():
+        paragraph = form.save(commit=False)
+        paragraph.section = section
+        services.save_paragraph(paragraph, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, _("段落已添加。"))
+    else:
+        messages.error(request, _("段落内容不能为空。"))
+    return redirect(f"{_edit_url(section.summary.year)}#section-{section.code}")
+
+
+def _edit_url(year: int) -> str:
+    from django.urls import reverse
+
+    return reverse("reports:summary_edit", args=[year])
+
+
+@role_required(*EDITOR_ROLES)
+def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    paragraph = get_object_or_404(
+        NarrativeParagraph.objects.select_related("section__summary"), pk=pk
+    )
+    form = ParagraphForm(request.POST or None, instance=paragraph)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            year = paragraph.section.summary.year
+            paragraph._history_user = request.user
+            paragraph.delete()
+            messages.success(request, _("段落已删除（历史中仍可查到）。"))
+            return redirect("reports:summary_edit", year=year)
+        if form.is_valid():
+            services.save_paragraph(form.instance, text=form.cleaned_data["text"], by=request.user)
+            messages.success(request, _("段落已保存。"))
+            return redirect(
+                f"{_edit_url(paragraph.section.summary.year)}#section-{paragraph.section.code}"
+            )
+    history = paragraph.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "reports/paragraph_form.html",
+        {"form": form, "paragraph": paragraph, "history": history},
+    )
+
+
+@role_required(*EDITOR_ROLES)
+def plan_item_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    """Add or edit a plan item of section 四, tie it to next year's targets or create one."""
+    summary = summary_get(year=year)
+    item = get_object_or_404(PlanItem, pk=pk, summary=summary) if pk else PlanItem(summary=summary)
+    form = PlanItemForm(request.POST or None, instance=item, summary=summary, prefix="item")
+    target_form = NewTargetForm(
+        request.POST if request.POST.get("new_target-figure_key") else None,
+        year=year + 1,
+        prefix="new_target",
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not target_form.is_bound or target_form.is_valid())
+    ):
+        with transaction.atomic():
+            item = form.save()
+            if target_form.is_bound:
+                item.targets.add(target_form.save())
+        messages.success(request, _("工作安排已保存。"))
+        return redirect(f"{_edit_url(year)}#section-plan")
+    return render(
+        request,
+        "reports/plan_item_form.html",
+        {"summary": summary, "form": form, "target_form": target_form, "item": item},
+    )
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+@role_required(*BUREAU_ROLES)
+@require_POST
+def export_request(request: HttpRequest, year: int) -> HttpResponse:
+    summary = get_object_or_404(AnnualSummary, year=year)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    job, started = services.request_export(summary, form.cleaned_data["fmt"], by=request.user)
+    if not started:
+        messages.info(request, _("该格式的导出正在进行中，请稍候。"))
+    return redirect("reports:export_status", pk=job.pk)
+
+
+@role_required(*BUREAU_ROLES)
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ExportJob.objects.select_related("summary"), pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "error": job.error,
+                "download": job.status == ExportStatus.DONE,
+            }
+        )
+    return render(request, "reports/export_status.html", {"job": job})
+
+
+@role_required(*BUREAU_ROLES)
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(ExportJob.objects.select_related("summary"), pk=pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@role_required(*EDITOR_ROLES)
+def template_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a bureau's own Word template; it replaces the default for every export."""
+    form = WordTemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.POST.get("reset"):
+            WordTemplate.objects.filter(is_active=True).update(is_active=False)
+            messages.success(request, _("已恢复使用默认模板。"))
+            return redirect("reports:template_upload")
+        if form.is_valid():
+            with transaction.atomic():
+                WordTemplate.objects.filter(is_active=True).update(is_active=False)
+                template = form.save(commit=False)
+                template.uploaded_by = request.user
+                template.is_active = True
+                template.save()
+            messages.success(request, _("模板已上传并启用。"))
+            return redirect("reports:template_upload")
+    return render(
+        request,
+        "reports/template_upload.html",
+        {"form": form, "templates": WordTemplate.objects.select_related("uploaded_by")[:20]},
+    )
+
+
+@role_required(*BUREAU_ROLES)
+def template_default(request: HttpRequest) -> FileResponse:
+    """The default template shipped in the repo, for staff to open and change in Word."""
+    return FileResponse(
+        DEFAULT_TEMPLATE.open("rb"), as_attachment=True, filename="年度工作总结默认模板.docx"
     )

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AnnualSummary,
+    ExportJob,
+    NarrativeParagraph,
+    PlanItem,
+    SummarySection,
+    WordTemplate,
+)
+
+
+class SectionInline(admin.TabularInline):
+    model = SummarySection
+    fields = ["order", "code", "level", "title"]
+    readonly_fields = ["order", "code", "level"]
+    extra = 0
+    can_delete = False
+
+
+class PlanItemInline(admin.StackedInline):
+    model = PlanItem
+    extra = 0
+    filter_horizontal = ["targets"]
+
+
+@admin.register(AnnualSummary)
+class AnnualSummaryAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "title", "drafted_at", "updated_at"]
+    search_fields = ["title"]
+    list_filter = ["year"]
+    readonly_fields = ["drafted_at", "figures_snapshot"]
+    inlines = [SectionInline, PlanItemInline]
+
+
+@admin.register(SummarySection)
+class SummarySectionAdmin(SimpleHistoryAdmin):
+    list_display = ["summary", "order", "code", "level", "title"]
+    list_filter = ["summary__year", "level"]
+    search_fields = ["title", "code"]
+    readonly_fields = ["code", "parent_code", "level", "order"]
+
+
+@admin.register(NarrativeParagraph)
+class NarrativeParagraphAdmin(SimpleHistoryAdmin):
+    list_display = ["section", "order", "__str__", "updated_by", "updated_at"]
+    list_filter = ["section__summary__year", "section__code"]
+    search_fields = ["text"]
+    list_select_related = ["section__summary", "updated_by"]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["summary", "order", "title"]
+    list_filter = ["summary__year"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["targets"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "summary",
+        "fmt",
+        "status",
+        "progress",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["fmt", "status", "summary__year"]
+    search_fields = ["summary__title", "error"]
+    readonly_fields = ["progress", "error", "finished_at"]
+    list_select_related = ["summary", "requested_by"]
+
+
+@admin.register(WordTemplate)
+class WordTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_active", "uploaded_by", "uploaded_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]

@@ -1,0 +1,111 @@
+import io
+import zipfile
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+
+from bureau.models import MAX_YEAR, MIN_YEAR, Target
+
+from .models import AnnualSummary, ExportFormat, NarrativeParagraph, PlanItem, WordTemplate
+
+
+class SummaryCreateForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 6, -1)]
+        self.fields["year"].initial = this_year
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise forms.ValidationError(_("年度应在2000至2100之间。"))
+        if AnnualSummary.objects.filter(year=year).exists():
+            raise forms.ValidationError(_("该年度的工作总结已存在。"))
+        return year
+
+
+class SummaryForm(forms.ModelForm):
+    class Meta:
+        model = AnnualSummary
+        fields = ["title", "organisation"]
+
+
+class ParagraphForm(forms.ModelForm):
+    class Meta:
+        model = NarrativeParagraph
+        fields = ["text", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6, "cols": 90})}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("段落内容不能为空。"))
+        return text
+
+
+class PlanItemForm(forms.ModelForm):
+    """A plan item of section 四; its targets are the following year's."""
+
+    class Meta:
+        model = PlanItem
+        fields = ["title", "text", "order", "targets"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5, "cols": 90}),
+            "targets": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, summary: AnnualSummary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.summary = summary
+        self.fields["targets"].queryset = Target.objects.filter(year=summary.year + 1)
+        self.fields["targets"].label = _("关联%(y)s年度目标") % {"y": summary.year + 1}
+
+
+class NewTargetForm(forms.ModelForm):
+    """Create a target of the following year straight from a plan item."""
+
+    class Meta:
+        model = Target
+        fields = ["figure_key", "label", "target_value", "unit"]
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.year = year
+
+    def clean_figure_key(self) -> str:
+        key = self.cleaned_data["figure_key"].strip()
+        if Target.objects.filter(year=self.instance.year, figure_key=key).exists():
+            raise forms.ValidationError(_("该年度已有此指标的目标。"))
+        return key
+
+
+class ExportForm(forms.Form):
+    fmt = forms.ChoiceField(label=_("格式"), choices=ExportFormat.choices)
+
+
+class WordTemplateForm(forms.ModelForm):
+    class Meta:
+        model = WordTemplate
+        fields = ["name", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".docx"):
+            raise forms.ValidationError(_("请上传 .docx 格式的Word模板。"))
+        data = upload.read()
+        upload.seek(0)
+        try:
+            variables = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+        except (zipfile.BadZipFile, KeyError, ValueError):
+            raise forms.ValidationError(_("文件不是有效的Word（.docx）文档。")) from None
+        except TemplateError as exc:
+            raise forms.ValidationError(_("模板语法有误：%(error)s") % {"error": exc}) from None
+        if "body" not in variables:
+            raise forms.ValidationError(_("模板中缺少正文占位符 {{p body }}，请参照默认模板。"))
+        return upload

@@ -1,0 +1,107 @@
+"""Writes of the reports app: creating a summary, regenerating its figures, queuing exports."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import summary as spec
+from .models import (
+    ACTIVE_EXPORT_STATUSES,
+    AnnualSummary,
+    ExportJob,
+    NarrativeParagraph,
+    SummarySection,
+)
+from .selectors import summary_values
+
+
+def default_title(year: int, organisation: str = "科技金融局") -> str:
+    return f"{organisation}{year}年度工作总结"
+
+
+@transaction.atomic
+def ensure_summary(year: int) -> AnnualSummary:
+    """The year's summary with every section of the seed's structure (creates what is missing)."""
+    summary, _created = AnnualSummary.objects.get_or_create(
+        year=year, defaults={"title": default_title(year)}
+    )
+    existing = set(summary.sections.values_list("code", flat=True))
+    SummarySection.objects.bulk_create(
+        [
+            SummarySection(
+                summary=summary,
+                code=s.code,
+                parent_code=s.parent,
+                level=s.level,
+                order=i,
+                title=s.title,
+            )
+            for i, s in enumerate(spec.STRUCTURE)
+            if s.code not in existing
+        ]
+    )
+    return summary
+
+
+def _snapshot(summary: AnnualSummary) -> dict[str, dict]:
+    values = summary_values(summary.year)
+    return {
+        key: (values.get(key) or spec.FigureValue(key, "", "", None)).to_json()
+        for key in spec.figure_keys()
+    }
+
+
+def is_stale(summary: AnnualSummary) -> bool:
+    """Whether the drafted figures differ from what the apps publish now."""
+    return _snapshot(summary) != (summary.figures_snapshot or {})
+
+
+def regenerate(summary: AnnualSummary) -> list[str]:
+    """Refresh the figures the drafted sentences use; staff paragraphs are not touched.
+
+    Returns the keys whose value changed since the last draft.
+    """
+    needed = spec.figure_keys()
+    snapshot = _snapshot(summary)
+    old = summary.figures_snapshot or {}
+    changed = [k for k in needed if old.get(k, {}).get("value") != snapshot[k]["value"]]
+    AnnualSummary.objects.filter(pk=summary.pk).update(
+        figures_snapshot=snapshot, drafted_at=timezone.now()
+    )
+    summary.figures_snapshot = snapshot
+    summary.refresh_from_db(fields=["drafted_at"])
+    return changed
+
+
+def save_paragraph(paragraph: NarrativeParagraph, *, text: str, by) -> NarrativeParagraph:
+    """Save a staff paragraph; django-simple-history keeps the previous text."""
+    paragraph.text = text
+    paragraph.updated_by = by
+    paragraph._history_user = by
+    paragraph.full_clean()
+    paragraph.save()
+    return paragraph
+
+
+def request_export(summary: AnnualSummary, fmt: str, *, by=None) -> tuple[ExportJob, bool]:
+    """Queue an export, or return the one already pending/running for this summary and format.
+
+    Returns (job, started): `started` is False when an active job was joined.
+    """
+    from .tasks import export_summary
+
+    active = ExportJob.objects.filter(
+        summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES
+    ).first()
+    if active is not None:
+        return active, False
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(summary=summary, fmt=fmt, requested_by=by)
+    except IntegrityError:
+        # Another request created it between our check and insert: join that one.
+        job = ExportJob.objects.get(summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES)
+        return job, False
+    transaction.on_commit(lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk))
+    return job, True

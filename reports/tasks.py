@@ -1,0 +1,63 @@
+"""Celery tasks of the reports app: they take ids and plain values, load, and call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ACTIVE_EXPORT_STATUSES, AnnualSummary, ExportFormat, ExportJob, ExportStatus
+
+logger = logging.getLogger(__name__)
+
+BUILDERS = {ExportFormat.DOCX: "build_docx", ExportFormat.XLSX: "build_xlsx"}
+
+
+@shared_task(bind=True, time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True)
+def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -> dict:
+    """Build the summary's export and store it; returns {'job_id', 'path', 'status'}.
+
+    Without `job_id` it joins the summary's active job of that format or starts one, so the
+    task can be called on its own (command line, a worker test). Idempotent: a job already
+    done is returned as is.
+    """
+    from . import exports
+
+    if fmt not in BUILDERS:
+        raise ValueError(f"unknown export format: {fmt}")
+    summary = AnnualSummary.objects.get(pk=summary_id)
+    if job_id is None:
+        with transaction.atomic():
+            job = ExportJob.objects.filter(
+                summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES
+            ).first() or ExportJob.objects.create(summary=summary, fmt=fmt)
+    else:
+        job = ExportJob.objects.get(pk=job_id)
+    if job.status == ExportStatus.DONE and job.file:
+        return {"job_id": job.pk, "path": job.file.path, "status": str(job.status)}
+
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=1)
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, percent)))
+
+    try:
+        data = getattr(exports, BUILDERS[fmt])(summary.pk, progress=progress)
+    except Exception as exc:
+        # Recorded on the job (the user sees it); not re-raised, so an eager run inside a
+        # request does not turn into a server error.
+        logger.exception("export of summary %s as %s failed", summary_id, fmt)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return {"job_id": job.pk, "path": "", "status": ExportStatus.FAILED.value}
+    job.refresh_from_db()
+    job.file.save(f"{summary.year}-summary.{fmt}", ContentFile(data), save=False)
+    job.status = ExportStatus.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    return {"job_id": job.pk, "path": job.file.path, "status": str(job.status)}
