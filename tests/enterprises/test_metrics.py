@@ -8,7 +8,12 @@ from bureau.figures import collect
 from bureau.models import ApplicationStatus
 from enterprises import demo, metrics
 from tests.enterprises.factories import ApprovedQualificationFactory, QualificationFactory, kind
-from tests.factories import EnterpriseFactory, TargetFactory
+from tests.factories import (
+    EnterpriseFactory,
+    PeriodFactory,
+    QuarterlyFiguresFactory,
+    TargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
