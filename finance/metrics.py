@@ -1,7 +1,7 @@
 """Figures of technology finance (summary section 五) for a year, or the year to a quarter's end.
 
-Money figures are published in 万元 (two decimals) from amounts stored in 元; the seed's
-"今年累计现场签约2亿元" is `finance.signed_on_site` = 20000.00 万元. A constant number of
+Money figures are published in 元, as every app publishes them (reports/ shows 万元 or 亿元); the
+seed's "今年累计现场签约2亿元" is `finance.signed_on_site` = 200,000,000.00 元. A constant number of
 queries: one aggregate per figure, one for the events by kind and two for the scheme stage.
 """
 
@@ -30,7 +30,6 @@ from .models import (
 )
 
 SECTION = "五"
-WAN = Decimal(10000)
 
 
 def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
@@ -41,9 +40,9 @@ def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date,
     return start, datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
 
 
-def to_wan(amount: Decimal | int | None) -> Decimal:
-    """元 → 万元, two decimals (None counts as 0)."""
-    return (Decimal(amount or 0) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def to_yuan(amount: Decimal | int | None) -> Decimal:
+    """An amount in 元 to two decimals (None counts as 0)."""
+    return Decimal(amount or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def scheme_stage_on(day: datetime.date) -> tuple[GuaranteeScheme | None, str | None]:
@@ -167,12 +166,12 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         fig(
             "signed_on_site",
             _("银企对接会现场签约金额"),
-            _("万元"),
-            to_wan(on_site_total),
+            _("元"),
+            to_yuan(on_site_total),
             on_site,
         ),
-        fig("signed_amount", _("签约金额"), _("万元"), to_wan(signed_total), signings),
-        fig("disbursed_amount", _("放款金额"), _("万元"), to_wan(disbursed_total), disbursements),
+        fig("signed_amount", _("签约金额"), _("元"), to_yuan(signed_total), signings),
+        fig("disbursed_amount", _("放款金额"), _("元"), to_yuan(disbursed_total), disbursements),
         fig(
             "enterprises_financed",
             _("获得融资签约的企业"),

@@ -66,7 +66,7 @@ PLAN_2025 = [
     (
         "加速创新载体建设",
         "争创国家级孵化器，支持培育园区企业申报省级孵化器项目，鼓励区内企业加快产品研发和技术创新，积极引导和支持建立技术中心、研究中心等创新平台，加强“三首”产品、绿色工厂、智能工厂、数字化车间以及大数据企业等政策宣传，加快形成多元化的创新平台体系。",
-        [("incubation.provincial_rd_centres_new", "新增省级研发中心", "4", "个")],
+        [("incubation.rd_platforms_new.provincial", "新增省级研发中心", "4", "个")],
     ),
     (
         "发挥数字赋能作用",
@@ -76,12 +76,12 @@ PLAN_2025 = [
     (
         "着力金融科技融合",
         "提升金融服务效能，定期开展政银企推进会，分析园区企业的金融需求及难点，鼓励支持银行推出适配园区企业发展的科技相关金融产品及政策，以金融支持引导中小企业向科技创新转型。推动“科技担”金融产品落地，通过放大授信额度，满足科技企业融资需求缺口。",
-        [("finance.signed_amount", "银企对接现场签约金额", "200000000", "元")],
+        [("finance.signed_on_site", "银企对接现场签约金额", "200000000", "元")],
     ),
 ]
 
 # The seed's "创小申报工作正在进行，预计申报30家": a 2024 target the sentence reads.
-TARGETS_2024 = [("enterprises.innovative_sme_applied", "创新型中小企业申报", "30", "家")]
+TARGETS_2024 = [("enterprises.innovative_sme_applications", "创新型中小企业申报", "30", "家")]
 
 
 def _target(year: int, key: str, label: str, value: str, unit: str) -> tuple[Target, bool]:

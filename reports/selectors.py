@@ -36,7 +36,7 @@ TREND_KEYS = [
     "bureau.activities.policy_seminar",
     "bureau.activities.door_to_door",
 ]
-MONEY_TREND_KEYS = ["finance.signed_amount"]
+MONEY_TREND_KEYS = ["finance.signed_on_site"]
 
 # Distributions: every figure whose key starts with the prefix is one slice / bar, by label.
 DISTRIBUTIONS = [

@@ -87,15 +87,19 @@ SENTENCES: list[Sentence] = [
         "今年以来，",
         (
             Clause(
-                "培育新增省级研发中心{incubation.provincial_rd_centres_new}个", "新增省级研发中心"
-            ),
-            Clause("省级大数据企业{incubation.provincial_big_data_new}个", "省级大数据企业"),
-            Clause(
-                "省级数字化车间{incubation.provincial_digital_workshops_new}个", "省级数字化车间"
+                "培育新增省级研发中心{incubation.rd_platforms_new.provincial}个", "新增省级研发中心"
             ),
             Clause(
-                "{incubation.municipal_digital_workshops_applying}个市级数字化车间和"
-                "{incubation.municipal_smart_factories_applying}个市级智能工厂正在申报中",
+                "省级大数据企业{incubation.recognitions_new.big_data_enterprise.provincial}个",
+                "省级大数据企业",
+            ),
+            Clause(
+                "省级数字化车间{incubation.recognitions_new.digital_workshop.provincial}个",
+                "省级数字化车间",
+            ),
+            Clause(
+                "{incubation.recognitions_applying.digital_workshop.municipal}个市级数字化车间和"
+                "{incubation.recognitions_applying.smart_factory.municipal}个市级智能工厂正在申报中",
                 "正在申报的市级数字化车间和智能工厂",
             ),
         ),
@@ -115,7 +119,7 @@ SENTENCES: list[Sentence] = [
         "今年以来，",
         (
             Clause(
-                "有{digital.provincial_demo_projects}家企业成功申报省级中小企业数字化转型典型示范项目",
+                "有{digital.provincial_demo_approved}家企业成功申报省级中小企业数字化转型典型示范项目",
                 "省级数字化转型典型示范项目",
             ),
             Clause("召开数字化转型相关会议{digital.meetings}次", "数字化转型相关会议"),
@@ -127,7 +131,7 @@ SENTENCES: list[Sentence] = [
                 "推广数字化软件服务包企业数",
             ),
             Clause(
-                "深入{digital.diagnosed_enterprises}家企业调研数字化现状并给予技术指导",
+                "深入{digital.visited_enterprises}家企业调研数字化现状并给予技术指导",
                 "调研诊断企业数",
             ),
         ),
@@ -137,16 +141,18 @@ SENTENCES: list[Sentence] = [
         "精准摸排园区内",
         (
             Clause("企业高管{talent.executives}人", "企业高管"),
-            Clause("副高级职称以上人才{talent.senior_title}人", "副高级职称以上人才"),
-            Clause("硕士学历以上人才{talent.masters_or_above}人", "硕士学历以上人才"),
+            Clause("副高级职称以上人才{talent.deputy_senior_and_above}人", "副高级职称以上人才"),
+            Clause("硕士学历以上人才{talent.master_and_above}人", "硕士学历以上人才"),
         ),
     ),
     Sentence(
         "work.talent",
         "截至目前，",
         (
-            Clause("摸排有产学研合作的企业{talent.iur_enterprises}家", "有产学研合作的企业"),
-            Clause("有技术需求的企业{talent.tech_demand_enterprises}家", "有技术需求的企业"),
+            Clause(
+                "摸排有产学研合作的企业{talent.enterprises_cooperating}家", "有产学研合作的企业"
+            ),
+            Clause("有技术需求的企业{talent.enterprises_with_demands}家", "有技术需求的企业"),
         ),
     ),
     Sentence(
@@ -163,19 +169,17 @@ SENTENCES: list[Sentence] = [
         (
             Clause("新培育高企{enterprises.hitech_new}家", "新培育高新技术企业"),
             Clause("科小入库{enterprises.tech_sme_registered}家", "科技型中小企业入库"),
+            Clause("新调整战略新兴产业入库{enterprises.strategic_new}家", "战略新兴产业入库"),
             Clause(
-                "新调整战略新兴产业入库{enterprises.strategic_emerging_new}家", "战略新兴产业入库"
-            ),
-            Clause(
-                "新培育省级专精特新“小巨人”{enterprises.little_giant_provincial_new}家",
+                "新培育省级专精特新“小巨人”{enterprises.little_giant_new_provincial}家",
                 "省级专精特新“小巨人”",
             ),
             Clause(
-                "目前{enterprises.specialised_sme_under_review}家省级专精特新企业正在审核中",
+                "目前{enterprises.specialised_under_review}家省级专精特新企业正在审核中",
                 "审核中的省级专精特新企业",
             ),
             Clause(
-                "创小申报工作正在进行，预计申报{target:enterprises.innovative_sme_applied}家",
+                "创小申报工作正在进行，预计申报{target:enterprises.innovative_sme_applications}家",
                 "创新型中小企业预计申报数（年度目标）",
             ),
         ),
@@ -185,7 +189,8 @@ SENTENCES: list[Sentence] = [
         "",
         (
             Clause(
-                "定期开展银企对接会，今年累计现场签约{finance.signed_amount|yi}亿元", "现场签约金额"
+                "定期开展银企对接会，今年累计现场签约{finance.signed_on_site|yi}亿元",
+                "现场签约金额",
             ),
         ),
     ),
@@ -194,10 +199,16 @@ SENTENCES: list[Sentence] = [
         "打造数字化转型示范模式，即",
         (
             Clause(
-                "{digital.demo_outstanding}个数字化应用表现突出的企业", "数字化应用表现突出的企业"
+                "{digital.demo_enterprises.outstanding}个数字化应用表现突出的企业",
+                "数字化应用表现突出的企业",
             ),
-            Clause("{digital.demo_cases}个数字化应用示范案例企业", "数字化应用示范案例企业"),
-            Clause("{digital.demo_enterprises}个数字化转型示范企业", "数字化转型示范企业"),
+            Clause(
+                "{digital.demo_enterprises.case}个数字化应用示范案例企业", "数字化应用示范案例企业"
+            ),
+            Clause(
+                "{digital.demo_enterprises.transformation}个数字化转型示范企业",
+                "数字化转型示范企业",
+            ),
         ),
     ),
 ]
@@ -205,8 +216,8 @@ SENTENCES: list[Sentence] = [
 
 # Names of figures that share a clause with another figure (a clause has one missing-name).
 KEY_LABELS = {
-    "incubation.municipal_digital_workshops_applying": "正在申报的市级数字化车间",
-    "incubation.municipal_smart_factories_applying": "正在申报的市级智能工厂",
+    "incubation.recognitions_applying.digital_workshop.municipal": "正在申报的市级数字化车间",
+    "incubation.recognitions_applying.smart_factory.municipal": "正在申报的市级智能工厂",
 }
 
 

@@ -25,7 +25,7 @@ def demo(db):
 def test_demo_reproduces_2024_section_five(demo):
     figs = {f.key: f for f in metrics.figures(2024)}
     # "定期开展银企对接会，今年累计现场签约2亿元"
-    assert figs["finance.signed_on_site"].value == Decimal("20000.00")
+    assert figs["finance.signed_on_site"].value == Decimal("200000000.00")  # 2亿元
     assert figs["finance.events.bank_enterprise_matchmaking"].value >= 2
     assert figs["finance.events.gov_bank_meeting"].value >= 2
     # "支持银行推出“智造贷”、“善科贷”等…金融产品"

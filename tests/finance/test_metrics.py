@@ -39,21 +39,21 @@ def test_signed_on_site_counts_only_matchmaking_signings_in_the_year():
     SigningFactory(event=None, amount=Decimal("7000000"), signed_on=datetime.date(2024, 5, 1))
     SigningFactory(event=None, amount=Decimal("1000000"), signed_on=datetime.date(2025, 1, 2))
     figs = by_key(2024)
-    assert figs["finance.signed_on_site"].value == Decimal("20000.00")  # 2亿元 in 万元
-    assert figs["finance.signed_amount"].value == Decimal("20700.00")
+    assert figs["finance.signed_on_site"].value == Decimal("200000000.00")  # 2亿元 in 元
+    assert figs["finance.signed_amount"].value == Decimal("207000000.00")
     assert figs["finance.enterprises_financed"].value == 3
     assert figs["finance.events.bank_enterprise_matchmaking"].value == 1
     assert figs["finance.signed_on_site"].records.count() == 2
     # A new signing changes the figure.
     SigningFactory(event=event, amount=Decimal("10000"), signed_on=datetime.date(2024, 4, 19))
-    assert by_key(2024)["finance.signed_on_site"].value == Decimal("20001.00")
+    assert by_key(2024)["finance.signed_on_site"].value == Decimal("200010000.00")
 
 
 def test_quarter_figures_stop_at_the_quarters_end():
     SigningFactory(event=None, amount=Decimal("10000000"), signed_on=datetime.date(2024, 3, 31))
     SigningFactory(event=None, amount=Decimal("20000000"), signed_on=datetime.date(2024, 4, 1))
-    assert by_key(2024, 1)["finance.signed_amount"].value == Decimal("1000.00")
-    assert by_key(2024, 2)["finance.signed_amount"].value == Decimal("3000.00")
+    assert by_key(2024, 1)["finance.signed_amount"].value == Decimal("10000000.00")
+    assert by_key(2024, 2)["finance.signed_amount"].value == Decimal("30000000.00")
 
 
 def test_disbursed_amount_and_products_launched():
@@ -68,8 +68,8 @@ def test_disbursed_amount_and_products_launched():
     ProductFactory(name="善科贷", launched_on=datetime.date(2024, 6, 3))
     ProductFactory(name="旧产品", launched_on=datetime.date(2022, 1, 1))
     figs = by_key(2024)
-    assert figs["finance.disbursed_amount"].value == Decimal("400.00")
-    assert by_key(2025)["finance.disbursed_amount"].value == Decimal("600.00")
+    assert figs["finance.disbursed_amount"].value == Decimal("4000000.00")
+    assert by_key(2025)["finance.disbursed_amount"].value == Decimal("6000000.00")
     assert figs["finance.products_launched"].value == 2
     assert {p.name for p in figs["finance.products_launched"].records} == {"智造贷", "善科贷"}
 

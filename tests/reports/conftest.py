@@ -47,7 +47,7 @@ def enterprise_source(year: int, quarter: int | None = None) -> list[Figure]:
 def finance_source(year: int, quarter: int | None = None) -> list[Figure]:
     """A money figure without records: 2亿元 in the demo year, 1.5亿元 the year before."""
     value = Decimal("200000000") if year == 2024 else Decimal("150000000")
-    return [Figure("finance.signed_amount", "现场签约金额", "元", value, year, quarter, None)]
+    return [Figure("finance.signed_on_site", "现场签约金额", "元", value, year, quarter, None)]
 
 
 @pytest.fixture

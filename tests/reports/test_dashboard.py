@@ -35,9 +35,9 @@ def test_registry_with_apps_present_shows_their_values_and_year_on_year(
     data = dashboard_data(2024)
     tiles = {t.key: t for t in data.tiles}
     assert tiles["enterprises.hitech_new"].value == 3
-    assert tiles["finance.signed_amount"].value == 200_000_000
-    assert tiles["finance.signed_amount"].change == 50_000_000
-    assert str(tiles["finance.signed_amount"].change_percent) == "33.3"
+    assert tiles["finance.signed_on_site"].value == 200_000_000
+    assert tiles["finance.signed_on_site"].change == 50_000_000
+    assert str(tiles["finance.signed_on_site"].change_percent) == "33.3"
     assert tiles["talent.executives"].figure is None  # talent not published: missing
     body = leader_client.get(URL, {"year": 2024}).content.decode()
     assert "20,000.00" in body  # 2亿元 shown in 万元
@@ -78,7 +78,7 @@ def test_zone_filter_recounts_count_figures_and_drops_money_figures(figure_sourc
 
     figures = collect(2024, enterprises=Enterprise.objects.filter(zone=zone_a))
     assert figures["enterprises.hitech_new"].value == 2
-    assert "finance.signed_amount" not in figures  # a sum cannot be split by zone: missing
+    assert "finance.signed_on_site" not in figures  # a sum cannot be split by zone: missing
 
 
 def test_dashboard_filter_by_zone_through_the_page(figure_sources, leader_client):

@@ -107,7 +107,7 @@ def test_xlsx_has_figures_records_and_native_charts_and_no_formulas(summary):
     header = [c.value for c in figures[2]]
     assert header[:6] == ["章节", "指标代码", "指标", "单位", "2024年", "2023年"]
     rows = {r[1]: r for r in figures.iter_rows(min_row=3, values_only=True)}
-    assert rows["finance.signed_amount"][3:8] == ("万元", 20000, 15000, 5000, 33.3)
+    assert rows["finance.signed_on_site"][3:8] == ("万元", 20000, 15000, 5000, 33.3)
     assert rows["talent.executives"][4] == "暂无数据"
     assert figures["A2"].font.bold
 

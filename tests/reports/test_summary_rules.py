@@ -67,7 +67,9 @@ SENTENCE = Sentence(
     (
         Clause("新培育高企{enterprises.hitech_new}家", "新培育高新技术企业"),
         Clause("科小入库{enterprises.tech_sme_registered}家", "科技型中小企业入库"),
-        Clause("预计申报{target:enterprises.innovative_sme_applied}家", "创新型中小企业预计申报数"),
+        Clause(
+            "预计申报{target:enterprises.innovative_sme_applications}家", "创新型中小企业预计申报数"
+        ),
     ),
 )
 
@@ -76,7 +78,7 @@ def test_sentence_is_drafted_in_the_seed_manner_with_every_figure_keyed():
     values = {
         "enterprises.hitech_new": fv("enterprises.hitech_new", 23),
         "enterprises.tech_sme_registered": fv("enterprises.tech_sme_registered", 181),
-        "target:enterprises.innovative_sme_applied": fv("t", Decimal("30.00")),
+        "target:enterprises.innovative_sme_applications": fv("t", Decimal("30.00")),
     }
     segments = spec.render_sentence(SENTENCE, values)
     assert spec.as_text(segments) == "今年以来，新培育高企23家，科小入库181家，预计申报30家。"
@@ -84,7 +86,7 @@ def test_sentence_is_drafted_in_the_seed_manner_with_every_figure_keyed():
     assert keyed == {
         "enterprises.hitech_new": "23",
         "enterprises.tech_sme_registered": "181",
-        "target:enterprises.innovative_sme_applied": "30",
+        "target:enterprises.innovative_sme_applications": "30",
     }
 
 
@@ -120,15 +122,15 @@ def test_structure_follows_the_seed():
 def test_figure_keys_cover_the_design_table():
     keys = set(spec.figure_keys())
     for key in [
-        "incubation.provincial_rd_centres_new",
+        "incubation.rd_platforms_new.provincial",
         "digital.assessed_enterprises",
         "talent.executives",
-        "finance.signed_amount",
+        "finance.signed_on_site",
         "enterprises.hitech_new",
         "enterprises.tech_sme_registered",
         "bureau.activities.policy_seminar",
         "bureau.activities.door_to_door",
-        "target:enterprises.innovative_sme_applied",
+        "target:enterprises.innovative_sme_applications",
     ]:
         assert key in keys
 

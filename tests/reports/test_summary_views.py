@@ -174,7 +174,7 @@ def test_plan_item_ties_a_new_target_of_next_year(summary, staff_client):
             "item-title": "持续做好梯次培育",
             "item-text": "梯度培育创新型中小企业。",
             "item-order": 0,
-            "new_target-figure_key": "enterprises.innovative_sme_applied",
+            "new_target-figure_key": "enterprises.innovative_sme_applications",
             "new_target-label": "创新型中小企业申报",
             "new_target-target_value": "30",
             "new_target-unit": "家",
@@ -185,7 +185,7 @@ def test_plan_item_ties_a_new_target_of_next_year(summary, staff_client):
     (target,) = item.targets.all()
     assert (target.year, target.figure_key, target.target_value) == (
         2025,
-        "enterprises.innovative_sme_applied",
+        "enterprises.innovative_sme_applications",
         30,
     )
     preview = staff_client.get(reverse("reports:summary_preview", args=[2024])).content.decode()
