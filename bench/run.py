@@ -41,7 +41,7 @@ def main() -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Run {datetime.date.today():%Y-%m-%d} by `make bench` on {platform.machine()}, "
+        f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d} by `make bench` on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, database "
         f"**{imp['database']}**. Targets come from the issues; these are measurements, not tests.",
         "",
