@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -182,6 +183,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Periodic work, run by `celery -A bureau beat` in production.
+CELERY_BEAT_SCHEDULE = {
+    "ladder-reminders": {
+        "task": "enterprises.tasks.refresh_ladder_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # django-import-export: every import runs in one transaction, so one bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -12,6 +12,7 @@ from .access import BUREAU_ROLES, EDITOR_ROLES, role_required
 from .filters import ActivityFilter
 from .forms import ActivityQuickForm, LoginForm
 from .models import Activity, ReportingPeriod, Target
+from .reminders import staff_reminders
 
 
 class LoginView(auth_views.LoginView):
@@ -58,6 +59,7 @@ def staff_home(request):
             "recent": recent,
             "by_kind": by_kind,
             "targets": Target.objects.filter(year__in=[year, year + 1]),
+            "reminders": staff_reminders(timezone.localdate()),
         },
     )
 

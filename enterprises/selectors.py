@@ -312,3 +312,21 @@ def enterprise_trends(enterprise: Enterprise) -> list[tuple[str, list[tuple[str,
             [(f"{f.period.year}Q{f.period.quarter}", wan(f.revenue_ytd)) for f in quarterly],
         ),
     ]
+
+
+def staff_reminders(day: datetime.date) -> list[tuple[str, str]]:
+    """Titles expiring within 180 days and last year's 科小 not yet renewed (2 queries)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    lists = reminders(day)
+    expiring, not_renewed = lists["expiring"].count(), lists["not_renewed"].count()
+    url = reverse("enterprises:reminders")
+    items = []
+    if expiring:
+        items.append((_("%(n)d 项企业资质将在180天内到期") % {"n": expiring}, url))
+    if not_renewed:
+        items.append(
+            (_("%(n)d 家去年入库的科技型中小企业今年尚未重新入库") % {"n": not_renewed}, url)
+        )
+    return items

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.models import ApplicationStatus, ReportingPeriod
+from bureau.reminders import portal_reminders, profile_sections
 
 from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
@@ -48,6 +49,7 @@ def enterprise_detail(request, pk: int):
         request,
         "enterprises/enterprise_detail.html",
         {
+            "profile_sections": profile_sections(enterprise, request),
             "enterprise": enterprise,
             "qualifications": qualifications,
             "ladder": selectors.enterprise_ladder(enterprise, timezone.localdate()),
@@ -77,6 +79,7 @@ def portal_home(request):
         request,
         "enterprises/portal_home.html",
         {
+            "reminders": portal_reminders(enterprise),
             "enterprise": enterprise,
             "due_periods": due,
             "last_year": last_year,

@@ -67,7 +67,7 @@ PRODUCTS = [
         ("3.45", "4.35"),
         (6, 36),
         False,
-        ["tech_sme", "specialized_sme", "hitech", "little_giant"],
+        ["tech_sme", "specialised_sme", "hitech", "little_giant"],
         datetime.date(2024, 4, 8),
     ),
     (
@@ -89,7 +89,7 @@ PRODUCTS = [
         ("3.50", "4.50"),
         (12, 36),
         True,
-        ["hitech", "specialized_sme"],
+        ["hitech", "specialised_sme"],
         datetime.date(2022, 5, 16),
     ),
     (
@@ -100,7 +100,7 @@ PRODUCTS = [
         ("3.20", "4.20"),
         (6, 36),
         False,
-        ["hitech", "little_giant", "specialized_sme"],
+        ["hitech", "little_giant", "specialised_sme"],
         datetime.date(2023, 3, 1),
     ),
     (
@@ -111,7 +111,7 @@ PRODUCTS = [
         ("3.30", "3.90"),
         (12, 36),
         False,
-        ["tech_sme", "innovative_sme", "hitech", "specialized_sme"],
+        ["tech_sme", "innovative_sme", "hitech", "specialised_sme"],
         None,
     ),
     (

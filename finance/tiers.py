@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 TIER_CHOICES: list[tuple[str, str]] = [
     ("tech_sme", _("科技型中小企业")),
+    ("tech_innovative_sme", _("科技和创新型中小企业")),
     ("innovative_sme", _("创新型中小企业")),
-    ("specialized_sme", _("专精特新中小企业")),
+    ("specialised_sme", _("专精特新中小企业")),
     ("little_giant", _("专精特新“小巨人”企业")),
     ("hitech", _("高新技术企业")),
     ("strategic_emerging", _("战略性新兴产业入库企业")),

@@ -522,3 +522,8 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
             (Level(level).label, incubator_levels.get(level, 0)) for level in levels
         ],
     }
+
+
+def profile_section(enterprise) -> tuple[str, dict]:
+    """The enterprise profile's section on platforms, recognitions and incubator stays."""
+    return "incubation/_enterprise_carriers.html", enterprise_carriers(enterprise=enterprise)
