@@ -30,6 +30,7 @@ from .models import (
     DemonstrationEnterprise,
     DemoParkProject,
     DiagnosticVisit,
+    DigitalLevel,
     Milestone,
     PackageKind,
     ProvincialDemoApplication,
@@ -65,7 +66,7 @@ def meetings(year: int, quarter: int | None = None):
 
 
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
-    """Section 二's figures; 8 queries whatever the number of records."""
+    """Section 二's figures; 9 queries whatever the number of records."""
     start, end = datetime.date(year, 1, 1), _end(year, quarter)
     assessments = Assessment.objects.filter(
         status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end
@@ -202,4 +203,31 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
                 section=SECTION,
             )
         )
+    result += _level_distribution(assessments, year, quarter)  # query 9
     return result
+
+
+def _level_distribution(assessments, year: int, quarter: int | None) -> list[Figure]:
+    """Enterprises by the level of their latest assessment in the period:
+    `digital.levels.<0–4>`, the dashboard's digital-level distribution (1 query)."""
+    latest: dict[int, int] = {}
+    for enterprise_id, level in assessments.order_by(
+        "enterprise_id", "assessed_on", "pk"
+    ).values_list("enterprise_id", "level"):
+        latest[enterprise_id] = level
+    by_level: dict[int, list[int]] = {lvl: [] for lvl in DigitalLevel.values}
+    for enterprise_id, level in latest.items():
+        by_level.setdefault(level, []).append(enterprise_id)
+    return [
+        Figure(
+            key=f"digital.levels.{lvl}",
+            label=str(DigitalLevel(lvl).label),
+            unit="家",
+            value=len(ids),
+            year=year,
+            quarter=quarter,
+            records=Enterprise.objects.filter(pk__in=ids).order_by("name"),
+            section=SECTION,
+        )
+        for lvl, ids in sorted(by_level.items())
+    ]

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from bureau.figures import Figure
 from bureau.models import ApplicationStatus, Level, Target
 
-from .models import Enterprise, Qualification, QuarterlyFigures
+from .models import Enterprise, Qualification, QualificationKind, QuarterlyFigures
 
 # Applications that have actually been filed (已申报 or later), for "expected to apply".
 FILED = (
@@ -118,7 +118,8 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     """Registry figures and the ladder figures of section 四 for the year (to the quarter).
 
     Queries: 1 for the registry counts, 1 aggregate over qualifications for every ladder
-    count, 1 for next year's innovative-SME target.
+    count, 2 for the tiers held at the period's end (kinds, counts), 1 for next year's
+    innovative-SME target.
     """
     result = _registry_figures(year, quarter)
     conditions = ladder_conditions(year, quarter)
@@ -143,6 +144,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     next_batch = Q(kind__code="innovative_sme", batch_year=year + 1) & ~Q(
         status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
     )
+    result.extend(_tier_distribution(year, quarter))
     result.append(
         Figure(
             key="enterprises.innovative_sme_expected",
@@ -156,3 +158,26 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         )
     )
     return result
+
+
+def _tier_distribution(year: int, quarter: int | None) -> list[Figure]:
+    """Enterprises holding each tier (approved and valid) on the period's last day, by kind:
+    `enterprises.tiers.<kind code>`, the dashboard's tier distribution."""
+    day = _period_end(year, quarter)
+    held = Qualification.objects.valid_on(day)
+    counts = dict(
+        held.values_list("kind__code").annotate(n=Count("enterprise", distinct=True)).order_by()
+    )
+    return [
+        Figure(
+            key=f"enterprises.tiers.{kind.code}",
+            label=kind.name,
+            unit="家",
+            value=counts.get(kind.code, 0),
+            year=year,
+            quarter=quarter,
+            records=_records(Q(pk__in=held.filter(kind=kind).values("pk"))),
+            section="四",
+        )
+        for kind in QualificationKind.objects.order_by("pk")
+    ]

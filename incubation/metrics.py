@@ -2,7 +2,7 @@
 
 "New" means approved (已认定) with an approval date in the year (to the quarter's end);
 "under application" means in 申报准备/已申报/审核中 at the period's end, read from each
-application's status history, so a past year's summary stays what it was. Seven queries
+application's status history, so a past year's summary stays what it was. Eight queries
 (one aggregate per group of figures); the records querysets are not evaluated here.
 """
 
@@ -203,5 +203,20 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
                 exit_reason=ExitReason.GRADUATED, exited_on__gte=start, exited_on__lte=end
             ).order_by("exited_on"),
         ),
+    ]
+
+    # R&D platforms held (approved and valid) at the period's end, by level: the dashboard's
+    # "platforms by level" distribution.
+    held = RDPlatform.objects.valid_on(end).select_related("enterprise", "kind")
+    held_counts = _counts(held, {lv: Q(level=lv) for lv in Level.values})
+    result += [
+        fig(
+            f"platforms.{lv}",
+            f"{Level(lv).label}研发平台",
+            "个",
+            held_counts[lv],
+            held.filter(level=lv).order_by("enterprise__name", "name"),
+        )
+        for lv in Level.values
     ]
     return result

@@ -73,9 +73,9 @@ def build(n: int) -> None:
 @pytest.mark.parametrize("n", [3, 30])
 def test_figures_count_each_rule_with_constant_queries(n, django_assert_num_queries):
     build(n)
-    # 8 queries: assessed (with per-source counts), packages, visits, meetings, provincial,
-    # demonstration groups, budget, milestones done.
-    with django_assert_num_queries(8):
+    # 9 queries: assessed (with per-source counts), packages, visits, meetings, provincial,
+    # demonstration groups, budget, milestones done, latest levels.
+    with django_assert_num_queries(9):
         figures = metrics.figures(2024)
     got = {f.key: f.value for f in figures}
     assert got["digital.assessed_enterprises"] == n
@@ -102,3 +102,17 @@ def test_records_behind_a_figure_are_the_enterprises_counted():
     build(3)
     figure = next(f for f in metrics.figures(2024) if f.key == "digital.assessed_enterprises")
     assert figure.records.count() == figure.value == 3
+
+
+def test_level_distribution_uses_each_enterprises_latest_assessment():
+    from digital.models import AssessmentStatus
+    from tests.digital.factories import AssessmentFactory
+
+    first = AssessmentFactory(assessed_on=datetime.date(2024, 3, 1), level=1)
+    AssessmentFactory(enterprise=first.enterprise, assessed_on=datetime.date(2024, 9, 1), level=3)
+    AssessmentFactory(assessed_on=datetime.date(2024, 5, 1), level=3)
+    AssessmentFactory(assessed_on=datetime.date(2024, 6, 1), level=2,
+                      status=AssessmentStatus.DRAFT)  # fmt: skip
+    got = {f.key: f.value for f in metrics.figures(2024)}
+    assert (got["digital.levels.1"], got["digital.levels.3"], got["digital.levels.2"]) == (0, 2, 0)
+    assert {f.key: f.value for f in metrics.figures(2024, 1)}["digital.levels.1"] == 1

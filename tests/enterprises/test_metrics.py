@@ -71,8 +71,8 @@ def test_quarter_cuts_off_at_the_quarter_end():
 @pytest.mark.parametrize("n", [3, 30])
 def test_figures_take_a_constant_number_of_queries(django_assert_num_queries, n):
     ApprovedQualificationFactory.create_batch(n, approved_on=datetime.date(2024, 5, 1))
-    # 1 registry aggregate, 1 aggregate over qualifications, 1 target.
-    with django_assert_num_queries(3):
+    # 1 registry aggregate, 1 aggregate over qualifications, kinds + tier counts, 1 target.
+    with django_assert_num_queries(5):
         metrics.figures(2024)
 
 
@@ -128,3 +128,20 @@ def test_activity_figures_count_by_kind_and_quarter():
     assert collect(2024)["bureau.activities.policy_seminar"].value == 4
     assert collect(2024, 1)["bureau.activities.policy_seminar"].value == 2
     assert collect(2024)["bureau.activities.door_to_door"].value == 0
+
+
+def test_tier_distribution_counts_enterprises_holding_each_tier_at_year_end():
+    e = EnterpriseFactory()
+    ApprovedQualificationFactory(
+        enterprise=e, kind=kind("hitech"), approved_on=datetime.date(2023, 5, 1),
+        valid_from=datetime.date(2023, 5, 1), valid_to=datetime.date(2026, 4, 30),
+    )  # fmt: skip
+    ApprovedQualificationFactory(
+        kind=kind("hitech"), approved_on=datetime.date(2021, 5, 1),
+        valid_from=datetime.date(2021, 5, 1), valid_to=datetime.date(2024, 4, 30),
+    )  # expired during 2024  # fmt: skip
+    figs = by_key(2024)
+    assert figs["enterprises.tiers.hitech"].value == 1
+    assert [q.enterprise for q in figs["enterprises.tiers.hitech"].records] == [e]
+    assert by_key(2024, 1)["enterprises.tiers.hitech"].value == 2
+    assert figs["enterprises.tiers.little_giant"].value == 0

@@ -131,6 +131,17 @@ def build(n):
 def test_figures_query_count_is_flat(n, django_assert_num_queries):
     build(n)
     # 1 event counts by kind, 3 signing aggregates (total, on-site, distinct enterprises),
-    # 1 disbursed total, 1 products launched count, 1 need counts, 1 scheme lookup (none here).
-    with django_assert_num_queries(8):
+    # 1 disbursed total, 1 products launched count, 1 need counts, 1 scheme lookup (none here),
+    # 1 signed by bank.
+    with django_assert_num_queries(9):
         metrics.figures(2024)
+
+
+def test_signed_by_bank_distribution():
+    first = SigningFactory(amount=Decimal("3000000"), signed_on=datetime.date(2024, 5, 1))
+    SigningFactory(bank=first.bank, amount=Decimal("1000000"), signed_on=datetime.date(2024, 6, 1))
+    other = SigningFactory(amount=Decimal("500000"), signed_on=datetime.date(2024, 7, 1))
+    figs = by_key(2024)
+    assert figs[f"finance.by_bank.{first.bank_id}"].value == Decimal("4000000.00")
+    assert figs[f"finance.by_bank.{first.bank_id}"].label == first.bank.name
+    assert figs[f"finance.by_bank.{other.bank_id}"].records.count() == 1

@@ -133,13 +133,26 @@ def test_tenants_entries_and_graduations_by_year():
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_figures_take_seven_queries_whatever_the_rows(rows, django_assert_num_queries):
+def test_figures_take_eight_queries_whatever_the_rows(rows, django_assert_num_queries):
     for _ in range(rows):
         RDPlatformFactory(status=S.APPROVED, approved_on=datetime.date(2024, 3, 1))
         RecognitionFactory(status=S.SUBMITTED)
         TenancyFactory()
     # platforms new, platforms applying, recognitions new, recognitions applying,
-    # incubators by level, incubators applying (count), tenants: one aggregate each.
-    with django_assert_num_queries(7):
+    # incubators by level, incubators applying (count), tenants, platforms held by level:
+    # one aggregate each.
+    with django_assert_num_queries(8):
         result = metrics.figures(2024)
     assert {f.key for f in result} >= {"incubation.rd_platforms_new.provincial"}
+
+
+def test_platforms_held_by_level_at_period_end():
+    RDPlatformFactory(status=S.APPROVED, level="provincial", approved_on=datetime.date(2022, 3, 1),
+                      valid_from=datetime.date(2022, 3, 1), valid_to=datetime.date(2025, 2, 28))  # fmt: skip
+    RDPlatformFactory(status=S.APPROVED, level="provincial", approved_on=datetime.date(2021, 3, 1),
+                      valid_from=datetime.date(2021, 3, 1), valid_to=datetime.date(2024, 2, 28))  # fmt: skip
+    RDPlatformFactory(status=S.SUBMITTED, level="national")
+    figs = {f.key: f for f in metrics.figures(2024)}
+    assert figs["incubation.platforms.provincial"].value == 1
+    assert figs["incubation.platforms.national"].value == 0
+    assert {f.key: f for f in metrics.figures(2023)}["incubation.platforms.provincial"].value == 2
