@@ -210,8 +210,8 @@ def assessment_detail(request, pk: int):
     )
 
 
-@require_POST
 @role_required(*EDITOR_ROLES)
+@require_POST
 def assessment_reopen(request, pk: int):
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     form = ReopenForm(request.POST)

@@ -70,9 +70,9 @@ def test_dashboard_counts_activities_against_targets(leader_client):
     TargetFactory(year=2024, figure_key="bureau.activities.policy_seminar", target_value=10)
     _activities(12)
     response = leader_client.get("/dashboard/", {"year": 2024})
-    [progress] = response.context["targets"]
+    [progress] = response.context["data"].targets
     assert progress.value == 12 and progress.percent == 100
-    figure = response.context["figures"]["bureau.activities.policy_seminar"]
+    figure = response.context["data"].figures["bureau.activities.policy_seminar"]
     assert figure.value == 12
 
 
@@ -101,6 +101,6 @@ def test_unknown_figure_is_404(leader_client):
 def test_missing_figure_shows_as_missing_not_zero(leader_client):
     TargetFactory(year=2024, figure_key="talent.not_built_yet", label="尚未建设的指标")
     response = leader_client.get("/dashboard/", {"year": 2024})
-    [progress] = response.context["targets"]
+    [progress] = response.context["data"].targets
     assert progress.figure is None and progress.value is None
     assert "暂无数据" in response.content.decode()
