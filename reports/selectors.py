@@ -219,7 +219,15 @@ def dashboard_data(
     distributions = []
     for code, prefix, title in DISTRIBUTIONS:
         items = [
-            {"name": f.label, "value": _number(f.value), "key": f.key, "unit": f.unit}
+            # Money slices are drawn in 万元, as every amount on the dashboard is shown.
+            {
+                "name": f.label,
+                "value": round(float(f.value) / 10_000, 2),
+                "key": f.key,
+                "unit": "万元",
+            }
+            if f.unit == "元"
+            else {"name": f.label, "value": _number(f.value), "key": f.key, "unit": f.unit}
             for key, f in sorted(figures.items())
             if key.startswith(prefix) and f.value is not None
         ]

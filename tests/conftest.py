@@ -196,7 +196,13 @@ def celery_worker(transactional_db):
         database_url = (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": url,
+        # Files the worker writes land where this test reads them.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     proc = subprocess.Popen(

@@ -57,8 +57,8 @@ CASES = [
     ("digital:delivery_list", "?format=xlsx", 1),
     # rounds: rounds with due counts + memberships + assessments in their quarters
     ("digital:round_list", "", 3),
-    # overview: figures (8) + distribution, trend, project, milestones, allocations, totals (6)
-    ("digital:overview", "", 14),
+    # overview: figures (9) + distribution, trend, project, milestones, allocations, totals (6)
+    ("digital:overview", "", 15),
     # project: the project + milestones + allocations + totals (list redirects, not followed)
     ("digital:project_list", "", 1),
 ]

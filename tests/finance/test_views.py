@@ -286,9 +286,9 @@ SESSION = 6
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        # figures (8) + quarter signed/disbursed (2) + bank signed/disbursed (2) + by product (1)
+        # figures (9) + quarter signed/disbursed (2) + bank signed/disbursed (2) + by product (1)
         # + scheme lookup (1)
-        ("finance:overview", SESSION + 14),
+        ("finance:overview", SESSION + 15),
         # count, page of needs with enterprise
         ("finance:need_list", SESSION + 2),
         # count, page of signings (joined + disbursed sum)
