@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "50000"))
+MARKER = "<!-- sections below are kept by bench/run.py -->"
 
 JSON_BENCHES = [
     ("import_enterprises", ["bench/import_enterprises.py", "--rows", str(ROWS)]),
@@ -79,7 +80,12 @@ def main() -> None:
         "```",
         "",
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+    path = ROOT / "docs" / "benchmarks.md"
+    kept = ""
+    if path.exists() and MARKER in path.read_text(encoding="utf-8"):
+        kept = path.read_text(encoding="utf-8").split(MARKER, 1)[1]
+    lines += [MARKER, kept.lstrip("\n")]
+    path.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
 
