@@ -33,6 +33,7 @@ from .models import (
     Question,
     QuestionnaireVersion,
     Scenario,
+    ServiceDelivery,
 )
 
 OPERATIONS_AXIS = "operations"  # 数字化经营, from the scenarios
@@ -453,4 +454,24 @@ def dashboard_section(year: int) -> dict:
         "level2_plus_share": round(100 * level2_plus / assessed, 1) if assessed else None,
         "trend": quarter_trend(year),
         "progress": project_progress(project) if project else None,
+    }
+
+
+def profile_section(enterprise) -> tuple[str, dict]:
+    """The enterprise profile's section on digital assessments, visits and service packages
+    (3 queries)."""
+    return "digital/_enterprise_profile.html", {
+        "assessments": list(
+            Assessment.objects.filter(enterprise=enterprise)
+            .exclude(status=AssessmentStatus.DRAFT)
+            .order_by("-assessed_on", "-pk")[:10]
+        ),
+        "visits": list(
+            DiagnosticVisit.objects.filter(enterprise=enterprise).order_by("-date")[:10]
+        ),
+        "deliveries": list(
+            ServiceDelivery.objects.filter(enterprise=enterprise)
+            .select_related("package")
+            .order_by("-delivered_on")[:10]
+        ),
     }

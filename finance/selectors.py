@@ -218,3 +218,17 @@ def scheme_detail(pk: int) -> GuaranteeScheme:
 
 def disbursements_of(signing: Signing) -> QuerySet[Disbursement]:
     return signing.disbursements.order_by("disbursed_on", "pk")
+
+
+def profile_section(enterprise) -> tuple[str, dict]:
+    """The enterprise profile's section on financing needs and signings (2 queries)."""
+    return "finance/_enterprise_profile.html", {
+        "needs": list(
+            FinancingNeed.objects.filter(enterprise=enterprise).order_by("-posted_on")[:10]
+        ),
+        "signings": list(
+            Signing.objects.filter(enterprise=enterprise)
+            .select_related("bank", "product")
+            .order_by("-signed_on")[:10]
+        ),
+    }

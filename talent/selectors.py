@@ -207,3 +207,33 @@ def demand_get_for_user(*, user, pk: int) -> TechnologyDemand:
 
 
 OPEN_DEMAND_STATUSES = (DemandStatus.OPEN, DemandStatus.MATCHED, DemandStatus.IN_COOPERATION)
+
+
+def profile_section(enterprise) -> tuple[str, dict]:
+    """The enterprise profile's section on talents (counts only: no names or phones are shown
+    here, so nothing personal is read), cooperation agreements and technology demands
+    (3 queries)."""
+    from django.db.models import Count, Q
+
+    from .models import DEPUTY_SENIOR_AND_ABOVE, MASTER_AND_ABOVE, TalentCategory
+
+    current = Talent.objects.filter(enterprise=enterprise, left_on__isnull=True)
+    counts = current.aggregate(
+        total=Count("pk"),
+        executives=Count("pk", filter=Q(category=TalentCategory.EXECUTIVE)),
+        senior=Count("pk", filter=Q(title_level__in=DEPUTY_SENIOR_AND_ABOVE)),
+        masters=Count("pk", filter=Q(education__in=MASTER_AND_ABOVE)),
+    )
+    return "talent/_enterprise_profile.html", {
+        "talent_counts": counts,
+        "agreements": list(
+            CooperationAgreement.objects.filter(enterprise=enterprise)
+            .select_related("institution")
+            .order_by("-signed_on")[:10]
+        ),
+        "demands": list(
+            TechnologyDemand.objects.filter(enterprise=enterprise).order_by("-raised_on", "-pk")[
+                :10
+            ]
+        ),
+    }
