@@ -1,4 +1,5 @@
-"""What other apps add to shared pages: home-page reminders and enterprise profile sections.
+"""What other apps add to shared pages: home-page reminders, enterprise profile sections and
+the leadership dashboard's panels.
 
 An app with something for an enterprise user to do defines
 `portal_reminders(enterprise) -> list[tuple[str, str]]` (text, URL) in its `selectors.py`; one
@@ -46,4 +47,15 @@ def profile_sections(enterprise, request=None) -> list[str]:
     return [
         render_to_string(template, context, request)
         for template, context in (source(enterprise) for source in _sources("profile_section"))
+    ]
+
+
+def dashboard_panels(year: int, request=None) -> list[str]:
+    """Each app's section of the leadership dashboard for `year`, rendered: the app's
+    `dashboard_panel(year) -> (template name, context)` in its selectors."""
+    from django.template.loader import render_to_string
+
+    return [
+        render_to_string(template, context, request)
+        for template, context in (source(year) for source in _sources("dashboard_panel"))
     ]

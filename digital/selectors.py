@@ -475,3 +475,8 @@ def profile_section(enterprise) -> tuple[str, dict]:
             .order_by("-delivered_on")[:10]
         ),
     }
+
+
+def dashboard_panel(year: int) -> tuple[str, dict]:
+    """The leadership dashboard's digital-transformation panel."""
+    return "digital/_dashboard_section.html", {"digital": dashboard_section(year)}

@@ -527,3 +527,8 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
 def profile_section(enterprise) -> tuple[str, dict]:
     """The enterprise profile's section on platforms, recognitions and incubator stays."""
     return "incubation/_enterprise_carriers.html", enterprise_carriers(enterprise=enterprise)
+
+
+def dashboard_panel(year: int) -> tuple[str, dict]:
+    """The leadership dashboard's innovation-carrier panel."""
+    return "incubation/_dashboard_section.html", {"carriers": dashboard_section(year)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
+from bureau.reminders import dashboard_panels
 
 from . import services
 from . import summary as spec
@@ -52,6 +53,10 @@ def _quarter(request: HttpRequest) -> int | None:
     return None
 
 
+# Stylesheets of the apps whose panels the dashboard shows.
+PANEL_STYLES = ["incubation/incubation.css", "digital/digital.css"]
+
+
 @role_required(*BUREAU_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """KPI tiles against targets with year-on-year change, quarter trends, distributions."""
@@ -76,6 +81,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "query": query,
             "chart_data": {"trends": data.trends, "distributions": data.distributions},
+            # The apps' own panels (innovation carriers, digital transformation) are for the
+            # whole zone: shown only when no zone or industry filter narrows the figures.
+            "panels": [] if data.filtered else dashboard_panels(year, request),
+            "panel_styles": PANEL_STYLES,
             "can_edit": request.user.role in EDITOR_ROLES,
         },
     )

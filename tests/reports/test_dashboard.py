@@ -106,8 +106,9 @@ def test_dashboard_query_count_does_not_grow_with_enterprises(
     figure_sources(enterprises=enterprise_source)
     # session + user + user's groups (role) = 3; six collects (year, year before, four
     # quarters) × one count each = 6; the year's targets = 1; the filter's zone choices = 1;
-    # the session saved on every request (savepoint, update, release) = 3.
-    with django_assert_num_queries(14):
+    # the session saved on every request (savepoint, update, release) = 3; the apps' panels:
+    # innovation carriers 7, digital transformation 6 (their own tests keep them flat) = 13.
+    with django_assert_num_queries(27):
         response = leader_client.get(URL, {"year": 2024})
     assert response.status_code == 200
 
@@ -151,3 +152,11 @@ def test_chart_library_is_served_locally(figure_sources, leader_client):
     assert "/static/vendor/echarts/echarts.min.js" in body
     assert "cdn" not in body.lower()
     assert Target.objects.count() == 0
+
+
+def test_dashboard_shows_the_apps_panels_unless_filtered(leader_client):
+    zone = ParkZoneFactory(name="西区")
+    html = leader_client.get(URL, {"year": 2024}).content.decode()
+    assert "创新载体（2024年）" in html and "示范园区项目进度" in html
+    html = leader_client.get(URL, {"year": 2024, "zone": zone.pk}).content.decode()
+    assert "创新载体（2024年）" not in html and "分项工作栏目不显示" in html
