@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
 
 # One lazy proxy per message, made once: proxies translate when rendered, in the language
@@ -136,6 +136,8 @@ class Outcome(enum.StrEnum):
     def rank(self) -> int:
         return _OUTCOME_RANKS[self.value]
 
+
+_new_rule = tuple.__new__  # builds a RuleResult from a full tuple, skipping keyword handling
 
 _STATUS_LABELS = {
     "pass": _("符合"),
@@ -442,7 +444,11 @@ def _any_of(code: str, label: str, parts: list[RuleResult], threshold: str = "")
 
 def _alt(rule: RuleResult) -> RuleResult:
     """The same rule as one alternative of an either/or condition (does not count alone)."""
-    return rule._replace(counts=False)
+    code, label, status, value, threshold, points, max_points, note, missing, _c = rule
+    return _new_rule(
+        RuleResult,
+        (code, label, status, value, threshold, points, max_points, note, missing, False),
+    )
 
 
 @functools.cache
@@ -539,7 +545,10 @@ def _scored(
         threshold=threshold,
         points=low,
         max_points=Decimal(max_points),
-        note=note or (f"{low}–{high}" if high != low else ""),
+        # A lazy note is never blank: test it without translating it.
+        note=note
+        if isinstance(note, Promise) or note
+        else (f"{low}–{high}" if high != low else ""),
         missing=missing,
         counts=False,
     )
@@ -1664,7 +1673,12 @@ def tech_innovative_sme_2026(facts: Facts) -> tuple[list[RuleResult], tuple | No
 
 
 def _prefixed(prefix: str, rule: RuleResult) -> RuleResult:
-    return rule._replace(label=_prefixed_label(prefix, rule.label), counts=False)
+    code, label, status, value, threshold, points, max_points, note, missing, _c = rule
+    return _new_rule(
+        RuleResult,
+        (code, _prefixed_label(prefix, label), status, value, threshold, points, max_points)
+        + (note, missing, False),
+    )
 
 
 _PREFIXED: dict[tuple[str, int], tuple[object, object]] = {}

@@ -187,6 +187,20 @@ PROFILE_FIELDS = (
 )
 
 
+# What the pre-screening list, its export and the rules read of an enterprise: loading the
+# other columns (addresses, products, timestamps) of 10,000 rows would cost more than the rules.
+PRESCREEN_FIELDS = (
+    "credit_code",
+    "name",
+    "size_class",
+    "established_on",
+    "strategic_industry",
+    "is_active",
+    "zone__name",
+    "zone__order",
+)
+
+
 @dataclasses.dataclass
 class PrescreenRow:
     enterprise: Enterprise
@@ -216,7 +230,7 @@ def prescreen(
     kinds = kinds if kinds is not None else ladder_kinds()
     holders = Qualification.objects.valid_on(day).filter(kind=kind).values("enterprise_id")
     candidate_qs = enterprises.exclude(pk__in=holders)
-    candidates = list(candidate_qs.select_related("zone"))
+    candidates = list(candidate_qs.select_related("zone").only(*PRESCREEN_FIELDS))
     all_facts = facts_for(candidates, day, ids=candidate_qs.values("pk"))
     evaluate = eligibility.evaluator_for(kind.rule_family, day)
     if evaluate is None:
