@@ -301,11 +301,13 @@ class _Figures:
         return value, (() if value is not None else (_missing_name(year, name),))
 
     def many(self, *pairs: tuple[int, str]) -> tuple[list, tuple[str, ...]]:
-        values, missing = [], ()
-        for year, name in pairs:
-            value, miss = self.get(year, name)
+        years, values, missing = self.years, [], ()
+        for year, name in pairs:  # `get`, inlined: this is the hottest loop of pre-screening
+            row = years.get(year)
+            value = getattr(row, name) if row is not None else None
+            if value is None:
+                missing += (_missing_name(year, name),)
             values.append(value)
-            missing += miss
         return values, missing
 
 
@@ -1661,9 +1663,7 @@ def tech_innovative_sme_2026(facts: Facts) -> tuple[list[RuleResult], tuple | No
     innov_rules, _i = innovative_sme(facts)
     tech_verdict = _outcome_rule("TS", _("按科技型中小企业评价"), tech_rules)
     innov_verdict = _outcome_rule("IS", _("按创新型中小企业评价（63号标准过渡适用）"), innov_rules)
-    parts = [_prefixed("科小·", r) for r in tech_rules] + [
-        _prefixed("创新型·", r) for r in innov_rules
-    ]
+    parts = _prefixed_all("科小·", tech_rules) + _prefixed_all("创新型·", innov_rules)
     return [
         *parts,
         tech_verdict,
@@ -1679,6 +1679,21 @@ def _prefixed(prefix: str, rule: RuleResult) -> RuleResult:
         (code, _prefixed_label(prefix, label), status, value, threshold, points, max_points)
         + (note, missing, False),
     )
+
+
+def _prefixed_all(prefix: str, rules: list[RuleResult]) -> list[RuleResult]:
+    """`_prefixed` over a list, with the lookups hoisted out of the loop."""
+    cache, out = _PREFIXED, []
+    for code, label, status, value, threshold, points, max_points, note, missing, _c in rules:
+        hit = cache.get((prefix, id(label)))
+        text = hit[1] if hit is not None and hit[0] is label else _prefixed_label(prefix, label)
+        out.append(
+            _new_rule(
+                RuleResult,
+                (code, text, status, value, threshold, points, max_points, note, missing, False),
+            )
+        )
+    return out
 
 
 _PREFIXED: dict[tuple[str, int], tuple[object, object]] = {}
