@@ -14,6 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "50000"))
+# Everything after this line in docs/benchmarks.md is kept when this script rewrites the file
+# (sections written by other benchmarks, e.g. bench/scale_bench.py --docs).
+MARKER = "<!-- sections below are kept by bench/run.py -->"
 
 JSON_BENCHES = [
     ("import_enterprises", ["bench/import_enterprises.py", "--rows", str(ROWS)]),
@@ -79,7 +82,14 @@ def main() -> None:
         "```",
         "",
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+    docs = ROOT / "docs" / "benchmarks.md"
+    kept = ""
+    if docs.exists():
+        text = docs.read_text(encoding="utf-8")
+        if MARKER in text:
+            kept = text.split(MARKER, 1)[1]
+    lines += [MARKER]
+    docs.write_text("\n".join(lines) + kept, encoding="utf-8")
     print("\n".join(lines))
 
 
