@@ -182,7 +182,7 @@ def prescreen() -> list[dict]:
     return result
 
 
-def measure(year: int, runs: int) -> dict:
+def measure(year: int, runs: int, skip: tuple[str, ...] = ()) -> dict:
     setup()
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -223,9 +223,10 @@ def measure(year: int, runs: int) -> dict:
     for fmt in ("docx", "xlsx"):
         result[f"export_{fmt}"] = child("--export", fmt, "--year", str(year))
         print(f"# export {fmt}: {result[f'export_{fmt}']}", file=sys.stderr)
-    result["excel_writer"] = child("--plain", "--year", str(year))
-    print(f"# writer: {result['excel_writer']}", file=sys.stderr)
-    result["prescreen"] = prescreen()
+    if "writer" not in skip:
+        result["excel_writer"] = child("--plain", "--year", str(year))
+        print(f"# writer: {result['excel_writer']}", file=sys.stderr)
+    result["prescreen"] = [] if "prescreen" in skip else prescreen()
     print(f"# prescreen: {result['prescreen']}", file=sys.stderr)
     return result
 
@@ -262,17 +263,20 @@ def section() -> str:
             r["summary_preview"],
             r["export_docx"],
             r["export_xlsx"],
-            r["excel_writer"],
+            r.get("excel_writer"),
         )
         full, same = x.get("rows_per_s", 0), x.get("openpyxl_write_only_same_cells_rows_per_s", 1)
         slow = max(r["prescreen"], key=lambda k: k["seconds"]) if r["prescreen"] else None
-        ours, plain = e["our_writer_rows_per_s"], e["openpyxl_write_only_rows_per_s"]
+        writer = "not run"
+        if e:
+            ours, plain = e["our_writer_rows_per_s"], e["openpyxl_write_only_rows_per_s"]
+            writer = f"{ours:,} vs {plain:,} on {e['rows']:,} rows (ratio {ours / plain:.2f})"
         lines.append(
             f"| {r['synthetic']:,} | {d['median_ms']} / **{d['p95_ms']} ms** ({d['queries']}) | "
             f"{p['median_ms']} / {p['p95_ms']} ms ({p['queries']}) | {w['seconds']} s, "
             f"{w['peak_rss_mib']} MiB | {x['seconds']} s ({x.get('cells_rows', 0):,} rows, "
             f"**{x['peak_rss_mib']} MiB**) | {full:,} vs {same:,} (ratio **{full / same:.2f}**) | "
-            f"{ours:,} vs {plain:,} on {e['rows']:,} rows (ratio {ours / plain:.2f}) | "
+            f"{writer} | "
             + (
                 f"{slow['kind']} {slow['seconds']} s, {slow['rows']:,} rows, "
                 f"{slow['queries']} queries |"
@@ -305,6 +309,7 @@ def main() -> None:
     parser.add_argument("--export", choices=["docx", "xlsx"])
     parser.add_argument("--plain", action="store_true")
     parser.add_argument("--docs", action="store_true")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["writer", "prescreen"])
     args = parser.parse_args()
     if args.export:
         export_child(args.export, args.year)
@@ -313,7 +318,7 @@ def main() -> None:
     elif args.docs:
         write_docs()
     else:
-        result = measure(args.year, args.runs)
+        result = measure(args.year, args.runs, tuple(args.skip))
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"scale-{result['synthetic']}.json"
         path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
