@@ -487,6 +487,17 @@ def seed_provincial(scale: int = 0) -> str:
     return f"{len(cases)} 项省级数字化转型示范申报"
 
 
+def seed_scale_assessments(scale: int = 0) -> str:
+    """With --scale: the synthetic enterprises get records in the demo's proportions."""
+    from enterprises.demo import clone_for_synthetic
+
+    from .models import Assessment
+
+    return clone_for_synthetic(
+        Assessment, scale=scale, label="数字化评测", reset=("submitted_by_id",)
+    )
+
+
 STEPS = [
     (50, seed_assessments),
     (55, seed_rounds),
@@ -495,4 +506,5 @@ STEPS = [
     (70, seed_meetings),
     (75, seed_project),
     (80, seed_provincial),
+    (782, seed_scale_assessments),
 ]

@@ -2,8 +2,10 @@
 
 import datetime
 import random
+import sys
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -131,10 +133,18 @@ def _annual(enterprise: Enterprise, year: int, rng: random.Random) -> AnnualFigu
     )
 
 
-def add_figures(enterprises: list[Enterprise], *, seed: int = 1) -> int:
-    """Annual figures 2023–2025 and quarterly figures of every demo period, for `enterprises`."""
+BASE_YEARS = (2023, 2024, 2025)
+SYNTHETIC_YEARS = (2021, 2022, 2023, 2024, 2025)  # five years of figures at --scale
+SYNTHETIC_MARK = "号有限公司"  # synthetic firms are named "…{i}号有限公司"
+SCALE_CHUNK = 5000  # synthetic enterprises per batch: bounds memory at N = 100,000
+
+
+def add_figures(
+    enterprises: list[Enterprise], *, seed: int = 1, years: tuple[int, ...] = BASE_YEARS
+) -> int:
+    """Annual figures of `years` and quarterly figures of every demo period, for `enterprises`."""
     rng = random.Random(seed)
-    annual = [_annual(e, y, rng) for e in enterprises for y in (2023, 2024, 2025)]
+    annual = [_annual(e, y, rng) for e in enterprises for y in years]
     bulk_create_with_history(annual, AnnualFigures, batch_size=2000)
     by_key = {(a.enterprise_id, a.year): a for a in annual}
     quarterly = []
@@ -173,17 +183,121 @@ def seed(scale: int = 0) -> str:
         rows = add_figures(enterprises)
         done.append(f"{len(enterprises)} 家企业，{rows} 行企业数据")
     if scale:
-        existing = Enterprise.objects.filter(name__contains="号有限公司").count()
-        if existing < scale:
-            extra = bulk_create_with_history(
-                build_enterprises(scale - existing, start=existing, salt=1),
-                Enterprise,
-                batch_size=2000,
-            )
-            extra = list(Enterprise.objects.filter(credit_code__in=[e.credit_code for e in extra]))
-            rows = add_figures(extra, seed=2)
-            done.append(f"合成企业 {len(extra)} 家，{rows} 行企业数据")
+        existing = synthetic_enterprises().count()
+        made = rows = 0
+        for start in range(existing, scale, SCALE_CHUNK):
+            count = min(SCALE_CHUNK, scale - start)
+            with transaction.atomic():
+                extra = bulk_create_with_history(
+                    build_enterprises(count, start=start, salt=1), Enterprise, batch_size=2000
+                )
+                extra = list(
+                    Enterprise.objects.filter(credit_code__in=[e.credit_code for e in extra])
+                )
+                rows += add_figures(extra, seed=2 + start, years=SYNTHETIC_YEARS)
+            made += len(extra)
+            progress(f"合成企业 {start + count:,}/{scale:,}")
+        if made:
+            done.append(f"合成企业 {made} 家，{rows} 行企业数据")
     return "；".join(done)
+
+
+# --- --scale: synthetic records in proportion to the demo's ---------------------------------
+
+
+def progress(message: str) -> None:
+    """Progress of a --scale step, on stderr so that it shows while the step runs."""
+    sys.stderr.write(f"  … {message}\n")
+    sys.stderr.flush()
+
+
+def synthetic_enterprises():
+    return Enterprise.objects.filter(name__contains=SYNTHETIC_MARK)
+
+
+def clone_for_synthetic(
+    model,
+    *,
+    scale: int,
+    label: str,
+    reset: tuple[str, ...] = (),
+    pipeline: bool = False,
+) -> str:
+    """Give every synthetic enterprise a copy of the `model` rows of one demo enterprise
+    (synthetic n copies demo n mod 240), so every kind of record grows in the demo's
+    proportions and keeps the demo's per-enterprise constraints (one firm's rows never
+    overlap each other there, so neither do the copies). `reset` fields are cleared (links
+    to another firm's records). Pipeline models get one initial transition per copy. Only
+    synthetic enterprises that have no `model` rows yet are filled: a second run adds
+    nothing. Chunked, with history, one transaction per chunk."""
+    if not scale:
+        return ""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bureau.models import ApplicationTransition
+
+    base = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:DEMO_ENTERPRISES])
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname != "enterprise_id"
+    ]
+    by_base: dict[int, list[dict]] = {pk: [] for pk in base}
+    for row in (
+        model.objects.filter(enterprise_id__in=base).order_by("pk").values("enterprise_id", *fields)
+    ):
+        by_base[row.pop("enterprise_id")].append(row)
+    if not any(by_base.values()):
+        return ""
+    have = set(
+        model.objects.filter(enterprise__name__contains=SYNTHETIC_MARK)
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    )
+    synthetic = list(synthetic_enterprises().order_by("pk").values_list("pk", flat=True))
+    todo = [
+        (pk, by_base[base[n % len(base)]])
+        for n, pk in enumerate(synthetic)
+        if pk not in have and by_base[base[n % len(base)]]
+    ]
+    content_type = ContentType.objects.get_for_model(model) if pipeline else None
+    created = 0
+    for start in range(0, len(todo), SCALE_CHUNK):
+        objs = [
+            model(enterprise_id=pk, **{**row, **dict.fromkeys(reset)})
+            for pk, rows in todo[start : start + SCALE_CHUNK]
+            for row in rows
+        ]
+        with transaction.atomic():
+            objs = bulk_create_with_history(objs, model, batch_size=2000)
+            if pipeline:
+                ApplicationTransition.objects.bulk_create(
+                    [
+                        ApplicationTransition(
+                            content_type=content_type,
+                            object_id=obj.pk,
+                            from_status="",
+                            to_status=obj.status,
+                            at=obj.status_changed_at,
+                            remark="合成数据",
+                        )
+                        for obj in objs
+                    ],
+                    batch_size=2000,
+                )
+        created += len(objs)
+        progress(
+            f"{label} {created:,}（企业 {min(start + SCALE_CHUNK, len(todo)):,}/{len(todo):,}）"
+        )
+    return f"合成{label} {created} 条" if created else ""
+
+
+def seed_scale_qualifications(scale: int = 0) -> str:
+    return clone_for_synthetic(Qualification, scale=scale, label="企业资质", pipeline=True)
+
+
+def seed_scale_profiles(scale: int = 0) -> str:
+    return clone_for_synthetic(InnovationProfile, scale=scale, label="企业创新要素")
 
 
 # --- The tier ladder (梯次培育): the seed's section 四 -----------------------------------------
@@ -361,4 +475,11 @@ def seed_ladder_targets(scale: int = 0) -> str:
     return "1 项梯次培育目标" if new else ""
 
 
-STEPS = [(10, seed), (50, seed_innovation_profiles), (60, seed_ladder), (70, seed_ladder_targets)]
+STEPS = [
+    (10, seed),
+    (50, seed_innovation_profiles),
+    (60, seed_ladder),
+    (70, seed_ladder_targets),
+    (780, seed_scale_qualifications),
+    (781, seed_scale_profiles),
+]

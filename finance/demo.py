@@ -364,9 +364,21 @@ def seed_events(scale: int = 0) -> str:
     return f"{n_events} 场金融对接活动、{n_signings} 笔签约"
 
 
+def seed_scale_signings(scale: int = 0) -> str:
+    """With --scale: the synthetic enterprises get records in the demo's proportions."""
+    from enterprises.demo import clone_for_synthetic
+
+    from .models import Signing
+
+    return clone_for_synthetic(
+        Signing, scale=scale, label="融资签约", reset=("need_id", "created_by_id")
+    )
+
+
 STEPS = [
     (500, seed_institutions),
     (510, seed_products),
     (520, seed_scheme),
     (530, seed_events),
+    (784, seed_scale_signings),
 ]

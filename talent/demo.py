@@ -750,6 +750,15 @@ def seed_talent_activities(scale: int = 0) -> str:
     return "；".join(done)
 
 
+def seed_scale_talents(scale: int = 0) -> str:
+    """With --scale: the synthetic enterprises get records in the demo's proportions."""
+    from enterprises.demo import clone_for_synthetic
+
+    from .models import Talent
+
+    return clone_for_synthetic(Talent, scale=scale, label="人才")
+
+
 STEPS = [
     (500, seed_roster),
     (510, seed_institutions),
@@ -757,4 +766,5 @@ STEPS = [
     (530, seed_demands),
     (540, seed_applications),
     (550, seed_talent_activities),
+    (783, seed_scale_talents),
 ]
