@@ -71,9 +71,9 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 def with_status_as_of(qs: QuerySet, moment: datetime.datetime) -> QuerySet:
     """Annotate `status_then`: each application's status at `moment`, from its history.
 
-    The last recorded transition at or before `moment` wins; an application with no history
-    counts with its current status if that status was set by then. One correlated subquery,
-    so the count of queries does not grow with the rows.
+    The last recorded transition at or before `moment` wins; an application whose status was
+    set by then counts with its current status. One correlated subquery, evaluated only for
+    rows changed after `moment`, so the count of queries does not grow with the rows.
     """
     model = qs.model
     last = (
@@ -86,14 +86,14 @@ def with_status_as_of(qs: QuerySet, moment: datetime.datetime) -> QuerySet:
         .order_by("-at", "-pk")
         .values("to_status")[:1]
     )
+    # An application whose status last changed by `moment` had its current status then (the
+    # pipeline service stamps status_changed_at with the transition's time), so the
+    # correlated subquery over the history runs only for those changed after `moment`.
     return qs.annotate(
-        status_then=Coalesce(
-            Subquery(last, output_field=CharField()),
-            Case(
-                When(status_changed_at__lte=moment, then=F("status")),
-                default=Value(""),
-                output_field=CharField(),
-            ),
+        status_then=Case(
+            When(status_changed_at__lte=moment, then=F("status")),
+            default=Coalesce(Subquery(last, output_field=CharField()), Value("")),
+            output_field=CharField(),
         )
     )
 
