@@ -67,6 +67,15 @@ def _display(value, unit: str) -> tuple[Decimal | int | None, str]:
     return value, unit
 
 
+def _caption_value(fig: Figure) -> str:
+    """A figure's value with its unit for a table caption; a figure without a value (no target
+    set, no stage reached) says so instead of failing the export."""
+    value, unit = _display(fig.value, fig.unit)
+    if value is None:
+        return spec.MISSING
+    return f"{spec.format_number(value)}{unit}"
+
+
 def figure_table_rows(current: dict[str, Figure], previous: dict[str, Figure]) -> list[list]:
     """One row per figure: section, key, label, unit, value, last year, change, change %."""
     summary_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
@@ -154,7 +163,7 @@ def build_docx(summary_id: int, *, progress: Progress = _noop) -> bytes:
             total = len(rows) if len(rows) < APPENDIX_ROW_LIMIT else fig.records.count()
             appendix.append(
                 word.AppendixTable(
-                    caption=f"表{n}  {SECTION_SHEETS.get(section, '')}·{fig.label}（{spec.format_number(*_display(fig.value, fig.unit)[:1])}{_display(fig.value, fig.unit)[1]}）",
+                    caption=f"表{n}  {SECTION_SHEETS.get(section, '')}·{fig.label}（{_caption_value(fig)}）",
                     headers=[c.header for c in cols],
                     rows=rows,
                     total=total,

@@ -26,7 +26,10 @@ def test_summary_export_runs_in_a_real_worker(media, celery_worker, fmt):
         ActivityFactory()  # three policy seminars in 2024
     summary = ensure_summary(2024)
     result = export_summary.apply_async((summary.pk, fmt), queue=celery_worker).get(timeout=180)
-    assert result["status"] == ExportStatus.DONE.value, result
+    assert result["status"] == ExportStatus.DONE.value, (
+        result,
+        ExportJob.objects.get(pk=result["job_id"]).error,
+    )
     job = ExportJob.objects.get(pk=result["job_id"])
     assert job.status == ExportStatus.DONE and job.progress == 100
     data = job.file.read()

@@ -246,3 +246,21 @@ def test_export_summary_command_writes_both_formats(summary, tmp_path):
     call_command("export_summary", year=2024, fmt="xlsx", output=str(xlsx_path))
     assert Document(str(docx_path)).paragraphs[0].text == "科技金融局2024年度工作总结"
     assert "指标" in openpyxl.load_workbook(xlsx_path).sheetnames
+
+
+def test_word_export_with_sparse_data_marks_figures_without_value(settings, tmp_path):
+    """A year with almost no records (no targets, no scheme stage) still exports; figures
+    without a value say 暂无数据 in their table captions instead of failing the export."""
+    import io as _io
+
+    import docx as _docx
+
+    from reports import exports as _exports
+    from reports.services import ensure_summary as _ensure
+    from tests.factories import ActivityFactory as _Activity
+
+    settings.MEDIA_ROOT = tmp_path
+    _Activity()
+    data = _exports.build_docx(_ensure(2024).pk)
+    text = "\n".join(p.text for p in _docx.Document(_io.BytesIO(data)).paragraphs)
+    assert "2024年度工作总结" in text and "暂无数据" in text
