@@ -175,28 +175,51 @@ class RuleResult(NamedTuple):
     counts: bool = True
 
 
+class PrefixedRules(NamedTuple):
+    """Another family's rules, shown under a prefix ("科小·…") but never counted: the 2026 entry
+    tier lists both the 科小 and the 创新型 rules. Kept as one part, so that ranking 10,000
+    enterprises does not build the prefixed copies; `Assessment.rules` builds them when shown."""
+
+    prefix: str
+    rules: tuple[RuleResult, ...]
+    counts: bool = False
+
+
 @dataclass(frozen=True)
 class Assessment:
     family: str
     rule_set: RuleSet
     assessed_on: datetime.date
     outcome: Outcome
-    rules: tuple[RuleResult, ...]
+    parts: tuple[RuleResult | PrefixedRules, ...]
     score: Decimal | None = None  # the score counting only what is known (lower bound)
     score_max: Decimal | None = None  # the best score the unknown and manual items allow
     pass_score: str = ""
 
+    @functools.cached_property
+    def rules(self) -> tuple[RuleResult, ...]:
+        """Every rule as shown, prefixed parts expanded (built on first use)."""
+        out: list[RuleResult] = []
+        for part in self.parts:
+            if isinstance(part, PrefixedRules):
+                out.extend(_prefixed_all(part.prefix, part.rules))
+            else:
+                out.append(part)
+        return tuple(out)
+
     @property
     def missing(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for rule in self.rules:
-            for name in rule.missing:
-                seen.setdefault(str(name), None)
+        for part in self.parts:
+            for rule in part.rules if isinstance(part, PrefixedRules) else (part,):
+                for name in rule.missing:
+                    seen.setdefault(str(name), None)
         return tuple(seen)
 
     @property
     def failed(self) -> tuple[RuleResult, ...]:
-        return tuple(r for r in self.rules if r.counts and r.status == Status.FAIL)
+        # Prefixed parts never count, so they need not be expanded here.
+        return tuple(r for r in self.parts if r.counts and r.status == Status.FAIL)
 
     @property
     def manual(self) -> tuple[RuleResult, ...]:
@@ -1663,9 +1686,9 @@ def tech_innovative_sme_2026(facts: Facts) -> tuple[list[RuleResult], tuple | No
     innov_rules, _i = innovative_sme(facts)
     tech_verdict = _outcome_rule("TS", _("按科技型中小企业评价"), tech_rules)
     innov_verdict = _outcome_rule("IS", _("按创新型中小企业评价（63号标准过渡适用）"), innov_rules)
-    parts = _prefixed_all("科小·", tech_rules) + _prefixed_all("创新型·", innov_rules)
     return [
-        *parts,
+        PrefixedRules("科小·", tuple(tech_rules)),
+        PrefixedRules("创新型·", tuple(innov_rules)),
         tech_verdict,
         innov_verdict,
         _any_of("TI", _("两套评价之一通过（新标准发布前）"), [tech_verdict, innov_verdict]),
@@ -1814,7 +1837,7 @@ def evaluator_for(family: str, day: datetime.date) -> Callable[[Facts], Assessme
             rule_set=rule_set,
             assessed_on=facts.assessment_date,
             outcome=decide(rules),
-            rules=tuple(rules),
+            parts=tuple(rules),
             score=low,
             score_max=high,
             pass_score=pass_score,
