@@ -462,3 +462,58 @@ def test_ranking_puts_eligible_and_higher_scores_first():
     unknown = e.assess("tech_sme", facts(years={}))
     ranked = sorted([failing, unknown, weaker, good], key=lambda a: a.sort_key)
     assert ranked == [good, weaker, unknown, failing]
+
+
+# --- The 2026 entry tier (科技和创新型): both scorings, either suffices --------------------------
+
+
+def _entry_tier_cases():
+    good = facts(FROM_2026)
+    return {
+        "科小 passes": good,
+        "科小 fails on tech staff": with_prior(good, tech_staff=5),
+        "科小 fails, small R&D": with_prior(good, tech_staff=5, rd_expense=D(0), class1_ip=0),
+        "figures missing": facts(FROM_2026, years={}),
+        "only prior year": facts(FROM_2026, years={2025: year(2025)}),
+    }
+
+
+@pytest.mark.parametrize("case", list(_entry_tier_cases()))
+def test_entry_tier_shows_both_scorings_and_passes_if_either_does(case):
+    f = _entry_tier_cases()[case]
+    a = e.assess("tech_innovative_sme", f)
+    tech_rules, _t = e.tech_sme(f)
+    innov_rules, _i = e.innovative_sme(f)
+    tech_outcome, innov_outcome = e.decide(tech_rules), e.decide(innov_rules)
+    shown = [(r.code, str(r.label), r.status, str(r.value), r.missing) for r in a.rules]
+    expected_parts = [
+        (r.code, f"科小·{r.label}", r.status, str(r.value), r.missing) for r in tech_rules
+    ] + [(r.code, f"创新型·{r.label}", r.status, str(r.value), r.missing) for r in innov_rules]
+    assert shown[: len(expected_parts)] == expected_parts
+    ts, is_, ti = a.rules[len(expected_parts) :]
+    assert (ts.code, is_.code, ti.code) == ("TS", "IS", "TI")
+    assert str(ts.value) == str(tech_outcome.label) and str(is_.value) == str(innov_outcome.label)
+    passed = [label for label, o in ((ts.label, tech_outcome), (is_.label, innov_outcome))
+              if o == Outcome.ELIGIBLE]  # fmt: skip
+    assert (ti.status == Status.PASS) == bool(passed)
+    if passed:
+        assert a.outcome == Outcome.ELIGIBLE and not a.failed
+        assert all(str(label) in str(ti.value) for label in passed)
+    expected_missing = []
+    for r in [*tech_rules, *innov_rules, ts, is_, ti]:
+        for m in r.missing:
+            if str(m) not in expected_missing:
+                expected_missing.append(str(m))
+    assert list(a.missing) == expected_missing
+    assert [str(r.label) for r in a.manual] == [
+        str(r.label) for r in a.rules if r.status == Status.MANUAL
+    ]
+
+
+def test_entry_tier_cases_cover_every_scoring_outcome():
+    outcomes = {
+        (e.decide(e.tech_sme(f)[0]), e.decide(e.innovative_sme(f)[0]))
+        for f in _entry_tier_cases().values()
+    }
+    tech = {t for t, _i in outcomes}
+    assert {Outcome.ELIGIBLE, Outcome.NOT_ELIGIBLE, Outcome.CANNOT_TELL} <= tech, outcomes
