@@ -185,35 +185,70 @@ class PrefixedRules(NamedTuple):
     counts: bool = False
 
 
+class DeferredRules:
+    """Rules worked out only when shown, never counted: when the 科小 scoring already decides
+    the 2026 entry tier, its 创新型 scoring is needed for display alone."""
+
+    counts = False
+    __slots__ = ("_make", "_rules")
+
+    def __init__(self, make: Callable[[], tuple]) -> None:
+        self._make = make
+        self._rules: tuple | None = None
+
+    @property
+    def rules(self) -> tuple:
+        if self._rules is None:
+            self._rules = tuple(self._make())
+        return self._rules
+
+
+def _expanded(parts) -> list[RuleResult]:
+    """The rules of `parts` as shown: prefixed and deferred parts expanded, in order."""
+    out: list[RuleResult] = []
+    for part in parts:
+        if isinstance(part, PrefixedRules):
+            out.extend(_prefixed_all(part.prefix, part.rules))
+        elif isinstance(part, DeferredRules):
+            out.extend(_expanded(part.rules))
+        else:
+            out.append(part)
+    return out
+
+
+def _raw(parts):
+    """The rules of `parts` without prefixes (for their missing figures), in order."""
+    for part in parts:
+        if isinstance(part, PrefixedRules):
+            yield from part.rules
+        elif isinstance(part, DeferredRules):
+            yield from _raw(part.rules)
+        else:
+            yield part
+
+
 @dataclass(frozen=True)
 class Assessment:
     family: str
     rule_set: RuleSet
     assessed_on: datetime.date
     outcome: Outcome
-    parts: tuple[RuleResult | PrefixedRules, ...]
+    parts: tuple[RuleResult | PrefixedRules | DeferredRules, ...]
     score: Decimal | None = None  # the score counting only what is known (lower bound)
     score_max: Decimal | None = None  # the best score the unknown and manual items allow
     pass_score: str = ""
 
     @functools.cached_property
     def rules(self) -> tuple[RuleResult, ...]:
-        """Every rule as shown, prefixed parts expanded (built on first use)."""
-        out: list[RuleResult] = []
-        for part in self.parts:
-            if isinstance(part, PrefixedRules):
-                out.extend(_prefixed_all(part.prefix, part.rules))
-            else:
-                out.append(part)
-        return tuple(out)
+        """Every rule as shown, prefixed and deferred parts expanded (built on first use)."""
+        return tuple(_expanded(self.parts))
 
     @property
     def missing(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for part in self.parts:
-            for rule in part.rules if isinstance(part, PrefixedRules) else (part,):
-                for name in rule.missing:
-                    seen.setdefault(str(name), None)
+        for rule in _raw(self.parts):
+            for name in rule.missing:
+                seen.setdefault(str(name), None)
         return tuple(seen)
 
     @property
@@ -513,10 +548,13 @@ def _institution(facts: Facts, min_level: str, code: str, label: str) -> RuleRes
     return _check(code, label, ok, facts.rd_institution_level, str(min_level), counts=False)
 
 
+_NOT_HELD = _("未持有")
+
+
 def _title(facts: Facts, codes: Iterable[str], code: str, label: str, counts: bool) -> RuleResult:
-    codes = tuple(codes)
-    held = [c for c in codes if c in facts.titles]
-    return _check(code, label, bool(held), "、".join(held) or _("未持有"), "", counts=counts)
+    titles = facts.titles
+    held = [c for c in codes if c in titles]
+    return _check(code, label, bool(held), "、".join(held) or _NOT_HELD, "", counts=counts)
 
 
 def _niche_years(facts: Facts) -> int | None:
@@ -1679,20 +1717,54 @@ def little_giant_2026(facts: Facts) -> tuple[list[RuleResult], tuple | None]:
     return rules, None
 
 
-def tech_innovative_sme_2026(facts: Facts) -> tuple[list[RuleResult], tuple | None]:
+def tech_innovative_sme_2026(facts: Facts) -> tuple[list, tuple | None]:
     """科技和创新型中小企业: its own standard is not yet published (criteria §3.6, §8.2), so both
-    the 科小 scoring and the 创新型 scoring are run and either suffices."""
+    the 科小 scoring and the 创新型 scoring are run and either suffices. When the 科小 scoring
+    passes, the 创新型 scoring cannot change the verdict: it is then worked out only if the
+    rules are shown (ranking 10,000 enterprises needs the verdict alone)."""
     tech_rules, _t = tech_sme(facts)
-    innov_rules, _i = innovative_sme(facts)
-    tech_verdict = _outcome_rule("TS", _("按科技型中小企业评价"), tech_rules)
-    innov_verdict = _outcome_rule("IS", _("按创新型中小企业评价（63号标准过渡适用）"), innov_rules)
+    tech_verdict = _outcome_rule("TS", _TS_LABEL, tech_rules)
+
+    def innovative() -> tuple[list[RuleResult], RuleResult]:
+        innov_rules, _i = innovative_sme(facts)
+        return innov_rules, _outcome_rule("IS", _IS_LABEL, innov_rules)
+
+    if tech_verdict.status != Status.PASS:
+        innov_rules, innov_verdict = innovative()
+        return [
+            PrefixedRules("科小·", tuple(tech_rules)),
+            PrefixedRules("创新型·", tuple(innov_rules)),
+            tech_verdict,
+            innov_verdict,
+            _any_of("TI", _TI_LABEL, [tech_verdict, innov_verdict]),
+        ], None
+
+    done: list = []
+
+    def once() -> tuple[list[RuleResult], RuleResult]:
+        if not done:
+            done.append(innovative())
+        return done[0]
+
+    # Passed by the 科小 scoring: the composite passes whatever the 创新型 verdict; its value
+    # names the passed scorings, so it is completed from that verdict when shown.
+    def composite_value() -> str:
+        return str(_any_of("TI", _TI_LABEL, [tech_verdict, once()[1]]).value)
+
     return [
         PrefixedRules("科小·", tuple(tech_rules)),
-        PrefixedRules("创新型·", tuple(innov_rules)),
+        DeferredRules(lambda: [PrefixedRules("创新型·", tuple(once()[0]))]),
         tech_verdict,
-        innov_verdict,
-        _any_of("TI", _("两套评价之一通过（新标准发布前）"), [tech_verdict, innov_verdict]),
+        DeferredRules(lambda: [once()[1]]),
+        RuleResult("TI", _TI_LABEL, Status.PASS, value=_lazy_call(composite_value)),
     ], None
+
+
+# A string worked out when first shown (one proxy class for the module, not one per call).
+_lazy_call = lazy(lambda make: make(), str)
+_TS_LABEL = _("按科技型中小企业评价")
+_IS_LABEL = _("按创新型中小企业评价（63号标准过渡适用）")
+_TI_LABEL = _("两套评价之一通过（新标准发布前）")
 
 
 def _prefixed(prefix: str, rule: RuleResult) -> RuleResult:
@@ -1744,8 +1816,13 @@ def _outcome_rule(code: str, label: str, rules: list[RuleResult]) -> RuleResult:
         Outcome.CANNOT_TELL: Status.UNKNOWN,
         Outcome.NEEDS_REVIEW: Status.MANUAL,
     }[outcome]
-    missing = tuple(m for r in rules if r.counts for m in r.missing)
-    return RuleResult(code, label, status, value=outcome.label, missing=missing, counts=False)
+    missing: list = []
+    for r in rules:
+        if r.counts and r.missing:
+            missing.extend(r.missing)
+    return RuleResult(
+        code, label, status, value=outcome.label, missing=tuple(missing), counts=False
+    )
 
 
 def strategic_emerging(facts: Facts) -> tuple[list[RuleResult], tuple | None]:
