@@ -296,6 +296,20 @@ class ApplicationTransition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+def created_by_field() -> models.ForeignKey:
+    """Who entered a record (录入人): set by the page or service that creates it, kept when the
+    account is deleted. One definition for every app's records."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 # --- Activities and targets ------------------------------------------------------------------
 
 
@@ -333,15 +347,7 @@ class Activity(models.Model):
     )
     attendance = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
     notes = models.TextField(_("纪要"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     history = HistoricalRecords(m2m_fields=[enterprises])
 
     class Meta:

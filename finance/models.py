@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bureau.models import Application
+from bureau.models import Application, created_by_field
 
 from .tiers import tier_label
 
@@ -557,15 +557,7 @@ class FinancingNeed(models.Model):
     )
     posted_on = models.DateField(_("登记日期"), default=timezone.localdate)
     met_on = models.DateField(_("满足日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -688,15 +680,7 @@ class Signing(models.Model):
     )
     amount = models.DecimalField(_("签约金额（元）"), **POSITIVE_MONEY)
     signed_on = models.DateField(_("签约日期"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from bureau.models import MIN_YEAR, Activity, Application
+from bureau.models import MIN_YEAR, Activity, Application, created_by_field
 
 from .masking import mask_name
 
@@ -498,15 +498,7 @@ class TechnologyDemand(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     history = HistoricalRecords()
 
     class Meta:
