@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # Reference data every installation starts with; bureaus add their own kinds in the admin.
@@ -33,3 +33,8 @@ class BureauConfig(AppConfig):
     def ready(self) -> None:
         # After the last app migrates, so every model's permissions exist.
         post_migrate.connect(_after_migrate, dispatch_uid="bureau.after_migrate")
+        # Any change to a model that figures read starts a new figures data version.
+        from .figures import on_model_change
+
+        for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
+            signal.connect(on_model_change, dispatch_uid=f"bureau.figures.{name}")

@@ -5,6 +5,7 @@ them through `collect()` and never reads another app's tables itself. A figure c
 queryset of the records behind it so that every number can be drilled into.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +13,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.dispatch import Signal
 
 PUBLISHING_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance")
 
@@ -60,3 +62,67 @@ def collect(year: int, quarter: int | None = None) -> dict[str, Figure]:
         for figure in source(year, quarter):
             result[figure.key] = figure
     return result
+
+
+# --- When published figures may have changed -------------------------------------------------
+#
+# Readers that keep computed figures (the dashboard's cache) key them by `data_version()`. Any
+# save, delete or many-to-many change of a model of a publishing app starts a new version (the
+# receivers are connected in BureauConfig.ready); paths that write without model signals
+# (bulk imports, the demo seeder) call `mark_changed()` themselves.
+
+VERSION_KEY = "bureau:figures:data-version"
+
+# Sent once a change to the data behind the figures has been committed.
+figures_changed = Signal()
+
+# Models of publishing apps that no figure reads: a change to them keeps the version.
+UNRELATED_MODELS = {"bureau.user", "enterprises.enterpriseaccount", "talent.personaldataaccess"}
+
+
+def data_version() -> str:
+    """The current version of the data behind the figures (an opaque string)."""
+    from django.core.cache import cache
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY) or "unversioned"
+    return version
+
+
+def mark_changed() -> None:
+    """Start a new data version now and again when the current transaction commits, so a
+    figure computed from the uncommitted state during the transaction is not kept."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump() -> None:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+    def committed() -> None:
+        bump()
+        figures_changed.send(sender=Figure)
+
+    bump()
+    transaction.on_commit(committed)
+
+
+def affects_figures(model) -> bool:
+    meta = model._meta
+    return (
+        meta.app_label in PUBLISHING_APPS
+        and meta.label_lower not in UNRELATED_MODELS
+        and not meta.model_name.startswith("historical")
+    )
+
+
+def on_model_change(sender, **kwargs) -> None:
+    """Receiver of post_save, post_delete and m2m_changed for every model."""
+    if kwargs.get("raw"):
+        return  # fixtures loading
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    if affects_figures(sender):
+        mark_changed()

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from bureau import figures
+
 HEADER_ROWS = 1  # data row i of the dataset is Excel row i + HEADER_ROWS
 
 
@@ -244,6 +246,8 @@ class BaseResource(resources.ModelResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         created = list(self.create_instances)
         super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+        if created and not dry_run:
+            figures.mark_changed()  # bulk inserts send no model signals
         if created and hasattr(self._meta.model, "history") and not dry_run:
             self._meta.model.history.bulk_history_create(
                 created, default_user=self.history_user, default_change_reason="Excel导入"
@@ -252,6 +256,8 @@ class BaseResource(resources.ModelResource):
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         updated = list(self.update_instances)
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size, result)
+        if updated and not dry_run:
+            figures.mark_changed()
         if updated and hasattr(self._meta.model, "history") and not dry_run:
             self._meta.model.history.bulk_history_create(
                 updated,

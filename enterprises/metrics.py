@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from bureau.figures import Figure
 from bureau.models import ApplicationStatus, Level, Target
@@ -32,10 +32,9 @@ def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
     reported = QuarterlyFigures.objects.filter(period__year=year)
     if quarter:
         reported = reported.filter(period__quarter=quarter)
-    counts = registered.aggregate(
-        n=Count("id", distinct=True),
-        reported=Count("id", filter=Q(quarterly_figures__in=reported), distinct=True),
-    )
+    # A semi-join (EXISTS) rather than a join: one row per enterprise, no DISTINCT to sort.
+    has_reported = Exists(reported.filter(enterprise=OuterRef("pk")))
+    counts = registered.aggregate(n=Count("id"), reported=Count("id", filter=Q(has_reported)))
     return [
         Figure(
             key="enterprises.registered",
@@ -53,7 +52,7 @@ def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
             value=counts["reported"],
             year=year,
             quarter=quarter,
-            records=registered.filter(quarterly_figures__in=reported).distinct(),
+            records=registered.filter(has_reported),
         ),
     ]
 

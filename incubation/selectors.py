@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     CharField,
@@ -78,8 +79,7 @@ def with_status_as_of(qs: QuerySet, moment: datetime.datetime) -> QuerySet:
     model = qs.model
     last = (
         ApplicationTransition.objects.filter(
-            content_type__app_label=model._meta.app_label,
-            content_type__model=model._meta.model_name,
+            content_type_id=ContentType.objects.get_for_model(model).pk,
             object_id=OuterRef("pk"),
             at__lte=moment,
         )

@@ -51,3 +51,12 @@ class DashboardFilter(django_filters.FilterSet):
         """Whether a zone or industry is chosen (figures are then recounted over them)."""
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return bool(data.get("zone") or data.get("industry"))
+
+    @property
+    def scope(self) -> str:
+        """The narrowing choices as a stable string ('' without any): the figures' cache key."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        zone, industry = data.get("zone"), data.get("industry")
+        if not (zone or industry):
+            return ""
+        return f"zone={zone.pk if zone else ''}&industry={industry or ''}"

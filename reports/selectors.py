@@ -3,18 +3,30 @@ and the summary with its sections. Nothing here queries another app's tables dir
 zone/industry filter narrows a figure through the records the app published with it.
 
 Query budget of the dashboard, whatever the number of enterprises (asserted in tests):
-one `collect` for the year, one for the year before, one per quarter, the targets, and, with a
-zone or industry filter, one count per filterable figure.
+one `collect` for the year, one for the year before, one per quarter over the apps that publish
+the charted trends, the targets, and, with a zone or industry filter, one count per filterable
+figure.
+
+The dashboard reads figure values through `figure_values`, which keeps each `collect` (without
+its records) in the cache under the current data version (bureau.figures.data_version): a
+change to any record the figures read starts a new version, so a reader never sees a value
+older than the last committed change; with the cache warm the dashboard costs the targets'
+query and the session's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from bureau import figures as registry
 from bureau.figures import Figure
@@ -37,6 +49,7 @@ TREND_KEYS = [
     "bureau.activities.door_to_door",
 ]
 MONEY_TREND_KEYS = ["finance.signed_on_site"]
+TREND_APPS = frozenset(key.split(".", 1)[0] for key in TREND_KEYS + MONEY_TREND_KEYS)
 
 # Distributions: every figure whose key starts with the prefix is one slice / bar, by label.
 DISTRIBUTIONS = [
@@ -59,9 +72,14 @@ def enterprise_path(model) -> str | None:
 
 
 def collect(
-    year: int, quarter: int | None = None, *, enterprises: QuerySet | None = None
+    year: int,
+    quarter: int | None = None,
+    *,
+    enterprises: QuerySet | None = None,
+    apps: Collection[str] | None = None,
 ) -> dict[str, Figure]:
-    """Every published figure for the year (and quarter), by key.
+    """Every published figure for the year (and quarter), by key; with `apps`, only the
+    figures of those apps (a drill-down needs its figure's app only, trends a few apps).
 
     With `enterprises` (a filtered Enterprise queryset), a source whose `figures` accepts an
     `enterprises` keyword gets it; other figures that count their records are recounted over
@@ -69,7 +87,9 @@ def collect(
     missing rather than as a number that ignores the filter.
     """
     result: dict[str, Figure] = {}
-    for source in registry.sources().values():
+    for label, source in registry.sources().items():
+        if apps is not None and label not in apps:
+            continue
         if enterprises is None:
             for figure in source(year, quarter):
                 result[figure.key] = figure
@@ -83,6 +103,59 @@ def collect(
             if narrowed is not None:
                 result[figure.key] = narrowed
     return result
+
+
+def figure_values(
+    year: int,
+    quarter: int | None = None,
+    *,
+    enterprises: QuerySet | None = None,
+    scope: str = "",
+    apps: Collection[str] | None = None,
+) -> dict[str, Figure]:
+    """`collect`'s figures without their records, kept in the cache for the data version.
+
+    `scope` names the filter behind `enterprises` (e.g. "zone=3&industry=C") and is part of
+    the cache key; a filtered call without a scope is computed every time.
+    """
+    seconds = settings.FIGURE_CACHE_SECONDS
+    if not seconds or (enterprises is not None and not scope):
+        return collect(year, quarter, enterprises=enterprises, apps=apps)
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:16] if scope else "all"
+    key = ":".join(
+        [
+            "reports:figures",
+            registry.data_version(),
+            get_language() or "",
+            str(year),
+            str(quarter or 0),
+            digest,
+            ",".join(sorted(apps)) if apps is not None else "*",
+        ]
+    )
+    values = cache.get(key)
+    if values is None:
+        values = {
+            k: replace(f, records=None)
+            for k, f in collect(year, quarter, enterprises=enterprises, apps=apps).items()
+        }
+        cache.set(key, values, seconds)
+    return values
+
+
+def cached_panels(year: int, request) -> list[str]:
+    """The apps' dashboard panels (rendered HTML), kept in the cache for the data version."""
+    from bureau.reminders import dashboard_panels
+
+    seconds = settings.FIGURE_CACHE_SECONDS
+    if not seconds:
+        return dashboard_panels(year, request)
+    key = f"reports:panels:{registry.data_version()}:{get_language()}:{year}"
+    panels = cache.get(key)
+    if panels is None:
+        panels = dashboard_panels(year, request)
+        cache.set(key, panels, seconds)
+    return panels
 
 
 def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
@@ -174,11 +247,21 @@ def _number(value) -> float | None:
 
 
 def dashboard_data(
-    year: int, quarter: int | None = None, *, enterprises: QuerySet | None = None
+    year: int,
+    quarter: int | None = None,
+    *,
+    enterprises: QuerySet | None = None,
+    scope: str = "",
 ) -> DashboardData:
-    """Everything the leadership dashboard shows for the year (to the quarter), filtered."""
-    figures = collect(year, quarter, enterprises=enterprises)
-    previous = collect(year - 1, quarter, enterprises=enterprises)
+    """Everything the leadership dashboard shows for the year (to the quarter), filtered.
+
+    Figures come from `figure_values` (cached per data version); `scope` names the filter."""
+
+    def values(y: int, q: int | None, apps: Collection[str] | None = None) -> dict[str, Figure]:
+        return figure_values(y, q, enterprises=enterprises, scope=scope, apps=apps)
+
+    figures = values(year, quarter)
+    previous = values(year - 1, quarter)
     targets = list(Target.objects.filter(year=year).order_by("figure_key"))
     target_keys = {t.figure_key for t in targets}
 
@@ -196,7 +279,8 @@ def dashboard_data(
         label, unit = _label_for(key, figures, previous)
         tiles.append(Tile(key, label, unit, figures.get(key), previous.get(key)))
 
-    quarters = {q: collect(year, q, enterprises=enterprises) for q in range(1, 5)}
+    # The quarter trends need only the apps that publish the charted figures.
+    quarters = {q: values(year, q, TREND_APPS) for q in range(1, 5)}
     trend_series = []
     for key in TREND_KEYS + MONEY_TREND_KEYS:
         label, unit = _label_for(key, figures, *quarters.values())
@@ -258,7 +342,8 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
 def summary_values(year: int) -> dict[str, spec.FigureValue]:
     """The values the summary's sentences need: published figures and the year's targets."""
     values = {
-        key: spec.FigureValue(key, f.label, f.unit, f.value) for key, f in collect(year).items()
+        key: spec.FigureValue(key, f.label, f.unit, f.value)
+        for key, f in figure_values(year).items()
     }
     for target in Target.objects.filter(year=year):
         key = f"target:{target.figure_key}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -61,3 +62,37 @@ def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "status", "progress", "finished_at"])
     return {"job_id": job.pk, "path": job.file.path, "status": str(job.status)}
+
+
+@shared_task(ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def warm_dashboard(years: list[int] | None = None) -> list[int]:
+    """Compute the dashboard's figures and panels (no zone or industry filter, the default
+    language) into the cache, so leadership does not wait for them: this year and last by
+    default. Run every 20 minutes by beat and shortly after each committed change."""
+    from django.utils import translation
+
+    from .selectors import cached_panels, dashboard_data
+
+    years = years or [timezone.localdate().year, timezone.localdate().year - 1]
+    with translation.override(settings.LANGUAGE_CODE):
+        for year in years:
+            dashboard_data(year)
+            cached_panels(year, None)
+    return years
+
+
+# Debounce window: changes within it share one warming run.
+WARM_DELAY_SECONDS = 30
+
+
+def schedule_warm(**_kwargs) -> None:
+    """Receiver of bureau.figures.figures_changed: warm the dashboard once the burst of
+    changes settles. Only with a broker: run in process it would make every save wait."""
+    from django.core.cache import cache
+
+    from bureau.celery import app
+
+    if app.conf.task_always_eager or not settings.FIGURE_CACHE_SECONDS:
+        return
+    if cache.add("reports:warm-scheduled", 1, WARM_DELAY_SECONDS):
+        warm_dashboard.apply_async(countdown=WARM_DELAY_SECONDS)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
-from bureau.reminders import dashboard_panels
 
 from . import services
 from . import summary as spec
@@ -32,7 +31,14 @@ from .models import (
     SummarySection,
     WordTemplate,
 )
-from .selectors import collect, dashboard_data, snapshot_values, summary_get, summary_values
+from .selectors import (
+    cached_panels,
+    collect,
+    dashboard_data,
+    snapshot_values,
+    summary_get,
+    summary_values,
+)
 from .word import DEFAULT_TEMPLATE
 
 
@@ -69,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = int(flt.form.cleaned_data["year"])
     quarter = int(flt.form.cleaned_data.get("quarter") or 0) or None
     enterprises = flt.qs if flt.narrows else None
-    data = dashboard_data(year, quarter, enterprises=enterprises)
+    data = dashboard_data(year, quarter, enterprises=enterprises, scope=flt.scope)
     query = request.GET.urlencode()
     return render(
         request,
@@ -83,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_data": {"trends": data.trends, "distributions": data.distributions},
             # The apps' own panels (innovation carriers, digital transformation) are for the
             # whole zone: shown only when no zone or industry filter narrows the figures.
-            "panels": [] if data.filtered else dashboard_panels(year, request),
+            "panels": [] if data.filtered else cached_panels(year, request),
             "panel_styles": PANEL_STYLES,
             "can_edit": request.user.role in EDITOR_ROLES,
         },
@@ -97,7 +103,8 @@ def figure_records(request: HttpRequest, key: str) -> HttpResponse:
     quarter = _quarter(request)
     flt = DashboardFilter(request.GET)
     enterprises = flt.qs if flt.is_valid() and flt.narrows else None
-    figure = collect(year, quarter, enterprises=enterprises).get(key)
+    app_label = key.split(".", 1)[0]
+    figure = collect(year, quarter, enterprises=enterprises, apps=[app_label]).get(key)
     if figure is None or figure.records is None:
         raise Http404
     page = Paginator(figure.records, 50).get_page(request.GET.get("page"))

@@ -154,6 +154,13 @@ def browser_page(chromium, live_server):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _figure_cache_off(settings):
+    """Computed figures are not kept between requests in tests (in CI one Redis serves every
+    test database); tests of the cache turn it on with a private cache of their own."""
+    settings.FIGURE_CACHE_SECONDS = 0
+
+
 # --- Celery: eager in tests unless a test asks for the real worker ---------------------------
 
 

@@ -12,7 +12,9 @@ from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+
+from bureau import figures
 
 
 def demo_steps() -> list:
@@ -48,6 +50,10 @@ class Command(BaseCommand):
                     f"{step.__module__}.{step.__name__}: {created}（{elapsed:.1f} 秒）"
                 )
                 self.stdout.flush()
+        figures.mark_changed()  # bulk inserts send no model signals
+        if scale and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
         if scale:
             self.stdout.write(f"共用时 {time.perf_counter() - begin:.1f} 秒")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
