@@ -16,6 +16,7 @@ query and the session's.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import inspect
 from collections.abc import Collection
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from bureau import figures as registry
@@ -118,9 +120,21 @@ def figure_values(
     `scope` names the filter behind `enterprises` (e.g. "zone=3&industry=C") and is part of
     the cache key; a filtered call without a scope is computed every time.
     """
+    return kept_values(year, quarter, enterprises=enterprises, scope=scope, apps=apps)[0]
+
+
+def kept_values(
+    year: int,
+    quarter: int | None = None,
+    *,
+    enterprises: QuerySet | None = None,
+    scope: str = "",
+    apps: Collection[str] | None = None,
+) -> tuple[dict[str, Figure], datetime.datetime]:
+    """`figure_values` with the moment its values were computed."""
     seconds = settings.FIGURE_CACHE_SECONDS
     if not seconds or (enterprises is not None and not scope):
-        return collect(year, quarter, enterprises=enterprises, apps=apps)
+        return collect(year, quarter, enterprises=enterprises, apps=apps), timezone.now()
     digest = hashlib.sha256(scope.encode()).hexdigest()[:16] if scope else "all"
     key = ":".join(
         [
@@ -133,14 +147,15 @@ def figure_values(
             ",".join(sorted(apps)) if apps is not None else "*",
         ]
     )
-    values = cache.get(key)
-    if values is None:
+    kept = cache.get(key)
+    if kept is None:
         values = {
             k: replace(f, records=None)
             for k, f in collect(year, quarter, enterprises=enterprises, apps=apps).items()
         }
-        cache.set(key, values, seconds)
-    return values
+        kept = (values, timezone.now())
+        cache.set(key, kept, seconds)
+    return kept
 
 
 def cached_panels(year: int, request) -> list[str]:
@@ -233,6 +248,8 @@ class DashboardData:
     trends: dict = field(default_factory=dict)
     distributions: list[dict] = field(default_factory=list)
     filtered: bool = False
+    # When the oldest of the figures shown was computed (they are kept per data version).
+    computed_at: datetime.datetime | None = None
 
 
 def _label_for(key: str, *sources: dict[str, Figure]) -> tuple[str, str]:
@@ -257,8 +274,12 @@ def dashboard_data(
 
     Figures come from `figure_values` (cached per data version); `scope` names the filter."""
 
+    moments = []
+
     def values(y: int, q: int | None, apps: Collection[str] | None = None) -> dict[str, Figure]:
-        return figure_values(y, q, enterprises=enterprises, scope=scope, apps=apps)
+        result, at = kept_values(y, q, enterprises=enterprises, scope=scope, apps=apps)
+        moments.append(at)
+        return result
 
     figures = values(year, quarter)
     previous = values(year - 1, quarter)
@@ -327,6 +348,7 @@ def dashboard_data(
         trends={"quarters": [f"{q}季度" for q in range(1, 5)], "series": trend_series},
         distributions=distributions,
         filtered=enterprises is not None,
+        computed_at=min(moments),
     )
 
 

@@ -230,3 +230,18 @@ def test_every_published_key_starts_with_its_apps_label():
         for quarter in (None, 2):
             keys = [f.key for f in source(2024, quarter)]
             assert keys and all(k.startswith(f"{label}.") for k in keys), (label, keys)
+
+
+def test_dashboard_says_when_its_figures_were_computed(figure_cache, figure_sources, leader_client):
+    from django.utils import timezone
+
+    EnterpriseFactory.create_batch(2)
+    figure_sources(enterprises=enterprise_source)
+    first = leader_client.get(URL, {"year": 2024}).context["data"].computed_at
+    response = leader_client.get(URL, {"year": 2024})
+    assert response.context["data"].computed_at == first  # kept, not computed again
+    shown = timezone.localtime(first).strftime("%Y-%m-%d %H:%M")
+    assert f"数据统计于 {shown}" in response.content.decode()
+    EnterpriseFactory()  # a change: the next reader gets figures computed anew
+    response = leader_client.get(URL, {"year": 2024})
+    assert response.context["data"].computed_at > first
