@@ -6,7 +6,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from bureau.admin import PortalImportExportAdmin
 from bureau.services import record_initial_status
 
-from .imports import AnnualFiguresResource, EnterpriseResource, QuarterlyFiguresResource
+from .imports import (
+    AnnualFiguresResource,
+    EnterpriseResource,
+    QualificationResource,
+    QuarterlyFiguresResource,
+)
 from .models import (
     AnnualFigures,
     Enterprise,
@@ -111,9 +116,11 @@ class QualificationKindAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(SimpleHistoryAdmin):
-    """Status moves only through the staff page's transition form (it keeps the timeline)."""
+class QualificationAdmin(PortalImportExportAdmin):
+    """Status moves only through the staff page's transition form (it keeps the timeline); an
+    Excel import adds records at their stated status, which starts each one's timeline."""
 
+    resource_classes = [QualificationResource]
     list_display = (
         "enterprise",
         "kind",

@@ -1,9 +1,15 @@
-"""Excel import/export resources of the enterprise registry (django-import-export).
+"""Excel import/export resources of the enterprise registry and the tier ladder
+(django-import-export).
 
 Column headers are the Chinese names bureaus use in their spreadsheets.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from bureau.importing import (
@@ -15,17 +21,21 @@ from bureau.importing import (
     LookupWidget,
     TextWidget,
 )
-from bureau.models import ReportingPeriod
+from bureau.models import MIN_YEAR, ApplicationStatus, Level, ReportingPeriod
+from bureau.services import record_initial_status
 
 from . import credit_code, industries
 from .models import (
     AnnualFigures,
     Enterprise,
     ParkZone,
+    Qualification,
+    QualificationKind,
     QuarterlyFigures,
     SizeClass,
     StrategicIndustry,
 )
+from .services import CLOSED_STATUSES
 
 
 def _enterprise_widget() -> LookupWidget:
@@ -314,8 +324,188 @@ class QuarterlyFiguresResource(BaseResource):
         return super().get_queryset().select_related("enterprise", "period")
 
 
+class QualificationKindWidget(LookupWidget):
+    """A qualification kind by its code (hitech), name (高新技术企业) or short name (高企)."""
+
+    def __init__(self) -> None:
+        super().__init__(QualificationKind, "code", label="资质类型")
+
+    def kinds(self) -> dict[str, QualificationKind]:
+        if self._cache is None:
+            kinds = list(QualificationKind.objects.order_by("order", "pk"))
+            # A code wins over a name, a name over a short name, should two of them clash.
+            self._cache = {k.short_name: k for k in kinds if k.short_name}
+            self._cache.update({k.name: k for k in kinds})
+            self._cache.update({k.code: k for k in kinds})
+        return self._cache
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        try:
+            return self.kinds()[text]
+        except KeyError:
+            names = "、".join(dict.fromkeys(k.short_name or k.name for k in self.kinds().values()))
+            raise ValueError(
+                _("「%(v)s」不是已有的资质类型（可填代码、名称或简称：%(a)s）")
+                % {"v": value, "a": names}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.name
+
+
+class QualificationResource(BaseResource):
+    """Qualifications (资质/梯次 records), one a row, always added at the status the sheet
+    states, which is kept in each record's status history (who imported it, and when the status
+    was reached: the approval date when the sheet gives one). A record already open in the
+    pipeline for the same enterprise, kind and batch is refused: its status moves through the
+    transition form, which keeps the timeline."""
+
+    unique_in_file = ("enterprise", "kind", "batch_year")
+    # Every constraint of Qualification is checked before the database sees the row, each
+    # named by its column: valid_to >= valid_from and the overlap of approved titles by
+    # Qualification.clean(), the level by its choices, an approved title's start and the batch
+    # year's range by `_row_checks`. Validating them again row by row would cost four queries.
+    validate_db_constraints = False
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    kind = fields.Field("kind", "资质类型", widget=QualificationKindWidget())
+    level = fields.Field("level", "级别", widget=ChoiceWidget(Level.choices, blank=True))
+    status = fields.Field("status", "状态", widget=ChoiceWidget(ApplicationStatus.choices))
+    batch_year = fields.Field("batch_year", "批次年度", widget=ChineseIntegerWidget())
+    certificate_no = fields.Field("certificate_no", "证书编号", widget=TextWidget())
+    approved_on = fields.Field("approved_on", "认定日期", widget=ChineseDateWidget())
+    valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
+    valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
+    remark = fields.Field("remark", "备注", widget=TextWidget())
+
+    class Meta:
+        model = Qualification
+        fields = (
+            "enterprise",
+            "kind",
+            "level",
+            "status",
+            "batch_year",
+            "certificate_no",
+            "approved_on",
+            "valid_from",
+            "valid_to",
+            "remark",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "kind", "status")
+
+    def normalize_key(self, attribute: str, value: str) -> str:
+        if attribute == "enterprise":
+            return credit_code.normalize(value)
+        if attribute == "kind":
+            kind = self.fields["kind"].widget.kinds().get(value)
+            return kind.code if kind else value
+        # A blank batch year is a value of its own: two such rows are still duplicates.
+        try:
+            return str(int(float(value))) if value else "—"
+        except ValueError:
+            return value
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        column = self.fields["enterprise"].column_name
+        codes = sorted(
+            {credit_code.normalize(str(c or "")) for c in dataset[column]}
+            if column in dataset.headers
+            else set()
+        )
+        self._open: dict[tuple, str] = {}
+        for start in range(0, len(codes), 5000):
+            chunk = codes[start : start + 5000]
+            if connection.in_atomic_block:
+                # As enterprises.services.move_qualification does before approving: concurrent
+                # approvals of these enterprises wait, so the overlap check cannot be raced.
+                list(
+                    Enterprise.objects.select_for_update()
+                    .filter(credit_code__in=chunk)
+                    .values_list("pk", flat=True)
+                )
+            rows = (
+                Qualification.objects.filter(enterprise__credit_code__in=chunk)
+                .exclude(status__in=CLOSED_STATUSES)
+                .values_list("enterprise_id", "kind_id", "batch_year", "status")
+            )
+            for enterprise_id, kind_id, batch_year, status in rows:
+                self._open[(enterprise_id, kind_id, batch_year)] = status
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        for name, message in self._row_checks(instance, errors).items():
+            errors.setdefault(name, [message])
+        super().validate_instance(instance, errors, validate_unique)
+
+    def _row_checks(self, instance: Qualification, errors: dict) -> dict[str, str]:
+        """What the cells alone cannot say (`errors`: the cells already refused): required
+        references, an approved title's start, the batch year's range (the database
+        constraints, named by their column)."""
+        found = {}
+        if instance.enterprise_id is None:
+            found["enterprise"] = _("不能为空")
+        if instance.kind_id is None:
+            found["kind"] = _("不能为空")
+        if (
+            instance.status == ApplicationStatus.APPROVED
+            and not (instance.approved_on or instance.valid_from)
+            and not {"approved_on", "valid_from"} & errors.keys()
+        ):
+            found["valid_from"] = _("已认定的资质须填写认定日期或有效期起。")
+        year = instance.batch_year
+        if year is not None and not MIN_YEAR <= year <= 2100:
+            found["batch_year"] = _("批次年度应在%(a)s至%(b)s之间。") % {"a": MIN_YEAR, "b": 2100}
+        return found
+
+    def extra_row_errors(self, instance: Qualification) -> dict:
+        status = self._open.get((instance.enterprise_id, instance.kind_id, instance.batch_year))
+        if status is None:
+            return {}
+        return {
+            "kind": _(
+                "该企业已有%(y)s批次的「%(k)s」记录（%(s)s）：状态变更请在资质页面办理，不能重复导入。"
+            )
+            % {
+                "y": instance.batch_year or _("未填"),
+                "k": instance.kind,
+                "s": ApplicationStatus(status).label,
+            }
+        }
+
+    def get_instance(self, instance_loader, row):
+        return None  # always added: existing records change through the transition form
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The status was reached on the approval date (else the start) when the sheet gives one.
+        reached = instance.approved_on or instance.valid_from
+        if instance.status == ApplicationStatus.APPROVED and reached:
+            instance.status_changed_at = timezone.make_aware(
+                datetime.datetime.combine(reached, datetime.time(9))
+            )
+        instance._history_user = self.history_user
+        instance._change_reason = "Excel导入"
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            record_initial_status(instance, by=self.history_user, remark="Excel导入")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise", "kind")
+
+
 DATASETS = {
     "enterprises": EnterpriseResource,
     "annual_figures": AnnualFiguresResource,
     "quarterly_figures": QuarterlyFiguresResource,
+    "qualifications": QualificationResource,
 }
