@@ -17,6 +17,7 @@ Rules, so that a reader of the summary can check each number:
 import datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from bureau.figures import Figure
 from bureau.models import Activity
@@ -104,7 +105,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result = [
         Figure(
             key="digital.assessed_enterprises",
-            label="开展数字化测评的企业",
+            label=_("开展数字化测评的企业"),
             unit="家",
             value=assessed["total"],
             year=year,
@@ -117,7 +118,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         result.append(
             Figure(
                 key=f"digital.assessed_enterprises.{source.value}",
-                label=f"开展数字化测评的企业（{source.label}）",
+                label=_("开展数字化测评的企业（%(source)s）") % {"source": source.label},
                 unit="家",
                 value=assessed[source.value],
                 year=year,
@@ -129,7 +130,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result += [
         Figure(
             key="digital.service_package_enterprises",
-            label="推广免费数字化软件服务包的企业",
+            label=_("推广免费数字化软件服务包的企业"),
             unit="家",
             value=counts["delivered"],
             year=year,
@@ -139,7 +140,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         Figure(
             key="digital.visited_enterprises",
-            label="调研诊断并给予技术指导的企业",
+            label=_("调研诊断并给予技术指导的企业"),
             unit="家",
             value=counts["visited"],
             year=year,
@@ -149,7 +150,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         Figure(
             key="digital.meetings",
-            label="召开数字化转型相关会议",
+            label=_("召开数字化转型相关会议"),
             unit="次",
             value=counts["meetings"],
             year=year,
@@ -159,7 +160,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         Figure(
             key="digital.provincial_demo_approved",
-            label="成功申报省级中小企业数字化转型典型示范项目的企业",
+            label=_("成功申报省级中小企业数字化转型典型示范项目的企业"),
             unit="家",
             value=counts["provincial"],
             year=year,
@@ -169,7 +170,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         Figure(
             key="digital.demo_park_budget",
-            label="数字化转型示范园区项目金额",
+            label=_("数字化转型示范园区项目金额"),
             unit="元",
             value=budget,
             year=year,
@@ -179,7 +180,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         Figure(
             key="digital.demo_park_milestones_done",
-            label="示范园区项目已完成节点",
+            label=_("示范园区项目已完成节点"),
             unit="个",
             value=milestones_done,
             year=year,

@@ -3,6 +3,8 @@
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bureau.figures import Figure
 from bureau.models import ApplicationStatus, Level, Target
@@ -38,7 +40,7 @@ def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
     return [
         Figure(
             key="enterprises.registered",
-            label="在册企业",
+            label=_("在册企业"),
             unit="家",
             value=counts["n"],
             year=year,
@@ -47,7 +49,7 @@ def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
         ),
         Figure(
             key="enterprises.quarterly_reporting",
-            label="报送季度数据的企业",
+            label=_("报送季度数据的企业"),
             unit="家",
             value=counts["reported"],
             year=year,
@@ -100,17 +102,28 @@ def _records(condition: Q):
     )
 
 
+# Labels are Chinese msgids, translated when `figures()` runs (in the reader's language); the
+# unit stays as it is (reports/ compares it).
 LABELS = {
-    "hitech_new": ("新培育高新技术企业", "家"),
-    "tech_sme_registered": ("科技型中小企业入库", "家"),
-    "strategic_new": ("新调整战略性新兴产业入库企业", "家"),
-    "specialised_under_review": ("省级专精特新中小企业正在审核", "家"),
-    "innovative_sme_applications": ("创新型中小企业申报", "家"),
-    "little_giant_new_national": ("新培育国家级专精特新“小巨人”企业", "家"),
-    "little_giant_new_provincial": ("新培育省级专精特新“小巨人”企业", "家"),
-    "little_giant_new_municipal": ("新培育市级专精特新“小巨人”企业", "家"),
-    "little_giant_new_county": ("新培育县级专精特新“小巨人”企业", "家"),
+    "hitech_new": (gettext_noop("新培育高新技术企业"), "家"),
+    "tech_sme_registered": (gettext_noop("科技型中小企业入库"), "家"),
+    "strategic_new": (gettext_noop("新调整战略性新兴产业入库企业"), "家"),
+    "specialised_under_review": (gettext_noop("省级专精特新中小企业正在审核"), "家"),
+    "innovative_sme_applications": (gettext_noop("创新型中小企业申报"), "家"),
 }
+# 新培育{level}专精特新“小巨人”企业, one figure per level (Level's translated label).
+LITTLE_GIANT_LABEL = gettext_noop("新培育%(level)s专精特新“小巨人”企业")
+
+
+def ladder_labels() -> dict[str, tuple[str, str]]:
+    """(label in the active language, unit) of each ladder figure, by key without app prefix."""
+    result = {key: (_(label), unit) for key, (label, unit) in LABELS.items()}
+    for level in Level:
+        result[f"little_giant_new_{level.value}"] = (
+            _(LITTLE_GIANT_LABEL) % {"level": level.label},
+            "家",
+        )
+    return result
 
 
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
@@ -125,7 +138,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     counts = Qualification.objects.aggregate(
         **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
     )
-    for key, (label, unit) in LABELS.items():
+    for key, (label, unit) in ladder_labels().items():
         result.append(
             Figure(
                 key=f"enterprises.{key}",
@@ -147,7 +160,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result.append(
         Figure(
             key="enterprises.innovative_sme_expected",
-            label="创新型中小企业预计申报",
+            label=_("创新型中小企业预计申报"),
             unit="家",
             value=int(target.target_value) if target else None,
             year=year,

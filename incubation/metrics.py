@@ -7,6 +7,7 @@ application's status history, so a past year's summary stays what it was. Eight 
 """
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from bureau.figures import Figure
 from bureau.models import IN_PROGRESS_STATUSES, Level
@@ -63,7 +64,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         result.append(
             fig(
                 f"rd_platforms_new.{level}",
-                f"新增{name}研发中心",
+                _("新增%(level)s研发中心") % {"level": name},
                 "个",
                 new_p[level],
                 new_platforms.filter(level=level).order_by("approved_on", "pk"),
@@ -72,7 +73,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         result.append(
             fig(
                 f"rd_platforms_applying.{level}",
-                f"正在申报的{name}研发中心",
+                _("正在申报的%(level)s研发中心") % {"level": name},
                 "个",
                 open_p[level],
                 open_platforms.filter(level=level)
@@ -97,11 +98,12 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     open_r = _counts(open_recs, {**combos, "all": Q()})
     for kind in RecognitionKind:
         for level in FIGURE_LEVELS:
-            key, name = f"{kind.value}.{level}", f"{Level(level).label}{kind.label}"
+            key = f"{kind.value}.{level}"
+            names = {"level": Level(level).label, "kind": kind.label}
             result.append(
                 fig(
                     f"recognitions_new.{key}",
-                    f"新增{name}",
+                    _("新增%(level)s%(kind)s") % names,
                     "个",
                     new_r[key],
                     new_recs.filter(kind=kind, level=level).order_by("approved_on", "pk"),
@@ -110,7 +112,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             result.append(
                 fig(
                     f"recognitions_applying.{key}",
-                    f"正在申报的{name}",
+                    _("正在申报的%(level)s%(kind)s") % names,
                     "个",
                     open_r[key],
                     open_recs.filter(kind=kind, level=level)
@@ -121,7 +123,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result.append(
         fig(
             "recognitions_new",
-            "新增平台认定（数字化车间、智能工厂等）",
+            _("新增平台认定（数字化车间、智能工厂等）"),
             "个",
             new_r["all"],
             new_recs.order_by("approved_on", "pk"),
@@ -130,7 +132,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result.append(
         fig(
             "recognitions_applying",
-            "正在申报的平台认定",
+            _("正在申报的平台认定"),
             "个",
             open_r["all"],
             open_recs.select_related("enterprise").order_by("pk"),
@@ -146,7 +148,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         result.append(
             fig(
                 f"incubators.{level}",
-                f"{Level(level).label}孵化载体",
+                _("%(level)s孵化载体") % {"level": Level(level).label},
                 "家",
                 inc[level],
                 incubators.filter(level=level).order_by("name"),
@@ -158,7 +160,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result.append(
         fig(
             "incubators_applying",
-            "正在争创上一级的孵化载体",
+            _("正在争创上一级的孵化载体"),
             "家",
             applying.values("incubator").distinct().count(),
             applying.order_by("incubator__name", "pk"),
@@ -180,7 +182,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result += [
         fig(
             "tenants",
-            "在孵企业",
+            _("在孵企业"),
             "家",
             t["current"],
             tenancies.filter(entered_on__lte=end)
@@ -189,14 +191,14 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         fig(
             "tenants_entered",
-            "新入孵企业",
+            _("新入孵企业"),
             "家",
             t["entered"],
             tenancies.filter(entered_on__gte=start, entered_on__lte=end).order_by("entered_on"),
         ),
         fig(
             "tenants_graduated",
-            "毕业企业",
+            _("毕业企业"),
             "家",
             t["graduated"],
             tenancies.filter(
@@ -212,7 +214,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     result += [
         fig(
             f"platforms.{lv}",
-            f"{Level(lv).label}研发平台",
+            _("%(level)s研发平台") % {"level": Level(lv).label},
             "个",
             held_counts[lv],
             held.filter(level=lv).order_by("enterprise__name", "name"),

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from bureau.figures import Figure
 from bureau.models import Activity, ApplicationStatus
@@ -123,35 +124,35 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     return [
         figure(
             "roster_total",
-            "在册人才",
+            _("在册人才"),
             "人",
             counts["total"],
             roster.select_related("enterprise").order_by(*talent_order),
         ),
         figure(
             "executives",
-            "企业高管",
+            _("企业高管"),
             "人",
             counts["executives"],
             executives.select_related("enterprise").order_by(*talent_order),
         ),
         figure(
             "deputy_senior_and_above",
-            "副高级职称以上人才",
+            _("副高级职称以上人才"),
             "人",
             counts["senior"],
             senior.select_related("enterprise").order_by(*talent_order),
         ),
         figure(
             "master_and_above",
-            "硕士学历以上人才",
+            _("硕士学历以上人才"),
             "人",
             counts["masters"],
             masters.select_related("enterprise").order_by(*talent_order),
         ),
         figure(
             "enterprises_cooperating",
-            "有产学研合作的企业",
+            _("有产学研合作的企业"),
             "家",
             cooperating["n"],
             agreements.select_related("enterprise", "institution").order_by(
@@ -160,21 +161,21 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         figure(
             "agreement_value",
-            "产学研合作合同金额",
+            _("产学研合作合同金额"),
             "元",
             cooperating["value"] or Decimal("0"),
             agreements.select_related("enterprise", "institution").order_by("-value", "pk"),
         ),
         figure(
             "enterprises_with_demands",
-            "有技术需求的企业",
+            _("有技术需求的企业"),
             "家",
             demand_counts["enterprises"],
             demands.select_related("enterprise").order_by("enterprise__name", "raised_on", "pk"),
         ),
         figure(
             "unsolved_demands",
-            "尚未解决的技术需求",
+            _("尚未解决的技术需求"),
             "项",
             demand_counts["unsolved"],
             demands.exclude(status=DemandStatus.SOLVED)
@@ -183,35 +184,35 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         ),
         figure(
             "trainings_held",
-            "人才培训与交流活动",
+            _("人才培训与交流活动"),
             "次",
             activity_counts["held"],
             held.select_related("kind").order_by("date", "pk"),
         ),
         figure(
             "planned_exchanges",
-            "拟邀请高校院所交流座谈",
+            _("拟邀请高校院所交流座谈"),
             "次",
             activity_counts["planned"],
             planned.select_related("activity__kind").order_by("activity__date", "pk"),
         ),
         figure(
             "applications_approved",
-            "人才项目获批",
+            _("人才项目获批"),
             "项",
             money["n"],
             approved.select_related("programme", "enterprise").order_by("approved_on", "pk"),
         ),
         figure(
             "subsidies_granted",
-            "人才项目核定资金",
+            _("人才项目核定资金"),
             "元",
             money["granted"] or Decimal("0"),
             approved.select_related("programme", "enterprise").order_by("approved_on", "pk"),
         ),
         figure(
             "subsidies_paid",
-            "人才项目已拨付资金",
+            _("人才项目已拨付资金"),
             "元",
             money["paid"] or Decimal("0"),
             approved.filter(amount_paid__gt=0)
