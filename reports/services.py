@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import summary as spec
 from .models import (
@@ -45,7 +46,10 @@ def ensure_summary(year: int) -> AnnualSummary:
 
 
 def _snapshot(summary: AnnualSummary) -> dict[str, dict]:
-    values = summary_values(summary.year)
+    # The summary is a Chinese official document: its figures (labels included) are read in
+    # the default language whatever the language of the user who regenerates it.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = summary_values(summary.year)
     return {
         key: (values.get(key) or spec.FigureValue(key, "", "", None)).to_json()
         for key in spec.figure_keys()

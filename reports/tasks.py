@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import ACTIVE_EXPORT_STATUSES, AnnualSummary, ExportFormat, ExportJob, ExportStatus
 
@@ -46,7 +46,10 @@ def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -
         ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, percent)))
 
     try:
-        data = getattr(exports, BUILDERS[fmt])(summary.pk, progress=progress)
+        # A Chinese official document whatever the requesting user's language (an eager run
+        # happens inside that user's request).
+        with translation.override(settings.LANGUAGE_CODE):
+            data = getattr(exports, BUILDERS[fmt])(summary.pk, progress=progress)
     except Exception as exc:
         # Recorded on the job (the user sees it); not re-raised, so an eager run inside a
         # request does not turn into a server error.
@@ -69,8 +72,6 @@ def warm_dashboard(years: list[int] | None = None) -> list[int]:
     """Compute the dashboard's figures and panels (no zone or industry filter, the default
     language) into the cache, so leadership does not wait for them: this year and last by
     default. Run every 20 minutes by beat and shortly after each committed change."""
-    from django.utils import translation
-
     from .selectors import cached_panels, dashboard_data
 
     years = years or [timezone.localdate().year, timezone.localdate().year - 1]

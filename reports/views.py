@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,7 +153,10 @@ def summary_create(request: HttpRequest) -> HttpResponse:
 def _preview_context(summary: AnnualSummary) -> dict:
     values = snapshot_values(summary)
     document = build_document(summary, values)
-    live = summary_values(summary.year)
+    # The document is Chinese whatever the reader's language: the live figures it is compared
+    # with (and whose labels the page lists) are read in the default language too.
+    with translation.override(settings.LANGUAGE_CODE):
+        live = summary_values(summary.year)
     changed = [
         (values[k], live.get(k))
         for k in spec.figure_keys()

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reports import exports, services
 from reports.models import AnnualSummary, ExportFormat
@@ -19,7 +21,12 @@ class Command(BaseCommand):
             "--regenerate", action="store_true", help="导出前按当前数据重新生成数据句"
         )
 
-    def handle(self, *args, year: int, fmt: str, output: str, regenerate: bool, **options):
+    def handle(self, *args, **options):
+        # The summary is a Chinese official document, whatever language the shell runs in.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.export(**options)
+
+    def export(self, *, year: int, fmt: str, output: str, regenerate: bool, **options):
         summary = AnnualSummary.objects.filter(year=year).first()
         if summary is None:
             raise CommandError(f"{year}年度工作总结不存在；请先在平台中创建。")
