@@ -20,7 +20,12 @@ PUBLISHING_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "
 
 @dataclass(frozen=True)
 class Figure:
-    """One published number: key ('enterprises.hitech_new'), Chinese label, unit, value."""
+    """One published number: key ('enterprises.hitech_new'), label, unit, value.
+
+    The label is a Chinese msgid translated with gettext when `figures()` runs, so it is in the
+    active language (Chinese by default; names from reference data and records stay as
+    entered). The unit (元, 家, 个, …) is never translated: reports/ compares it by value.
+    """
 
     key: str
     label: str
