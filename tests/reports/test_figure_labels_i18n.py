@@ -121,6 +121,15 @@ def zone(settings, tmp_path):
     return signing
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request in English leaves English active in this thread (LocaleMiddleware does not
+    deactivate it); later tests on the same worker must find the language they started with."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
