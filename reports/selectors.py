@@ -29,6 +29,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bureau import figures as registry
 from bureau.figures import Figure
@@ -55,11 +57,11 @@ TREND_APPS = frozenset(key.split(".", 1)[0] for key in TREND_KEYS + MONEY_TREND_
 
 # Distributions: every figure whose key starts with the prefix is one slice / bar, by label.
 DISTRIBUTIONS = [
-    ("tiers", "enterprises.tiers.", "梯次企业（按类型与级别）"),
-    ("digital_levels", "digital.levels.", "数字化水平分布"),
-    ("platforms", "incubation.platforms.", "研发平台（按级别）"),
-    ("financing", "finance.by_bank.", "融资签约（按银行）"),
-    ("activities", "bureau.activities.", "工作活动（按类型）"),
+    ("tiers", "enterprises.tiers.", _lazy("梯次企业（按类型与级别）")),
+    ("digital_levels", "digital.levels.", _lazy("数字化水平分布")),
+    ("platforms", "incubation.platforms.", _lazy("研发平台（按级别）")),
+    ("financing", "finance.by_bank.", _lazy("融资签约（按银行）")),
+    ("activities", "bureau.activities.", _lazy("工作活动（按类型）")),
 ]
 
 
@@ -336,7 +338,7 @@ def dashboard_data(
             for key, f in sorted(figures.items())
             if key.startswith(prefix) and f.value is not None
         ]
-        distributions.append({"code": code, "title": title, "items": items})
+        distributions.append({"code": code, "title": str(title), "items": items})
 
     return DashboardData(
         year=year,
@@ -345,7 +347,10 @@ def dashboard_data(
         previous=previous,
         tiles=tiles,
         targets=target_tiles,
-        trends={"quarters": [f"{q}季度" for q in range(1, 5)], "series": trend_series},
+        trends={
+            "quarters": [_("第%(q)s季度") % {"q": q} for q in range(1, 5)],
+            "series": trend_series,
+        },
         distributions=distributions,
         filtered=enterprises is not None,
         computed_at=min(moments),

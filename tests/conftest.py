@@ -155,6 +155,17 @@ def browser_page(chromium, live_server):
 
 
 @pytest.fixture(autouse=True)
+def _language_restored():
+    """A request in English leaves English active in its thread (LocaleMiddleware does not
+    deactivate it); every test starts and ends in the language it found."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
+@pytest.fixture(autouse=True)
 def _figure_cache_off(settings):
     """Computed figures are not kept between requests in tests (in CI one Redis serves every
     test database); tests of the cache turn it on with a private cache of their own."""

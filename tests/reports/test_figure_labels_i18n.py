@@ -121,15 +121,6 @@ def zone(settings, tmp_path):
     return signing
 
 
-@pytest.fixture(autouse=True)
-def _language_restored():
-    """A request in English leaves English active in this thread (LocaleMiddleware does not
-    deactivate it); later tests on the same worker must find the language they started with."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
-
-
 def in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
@@ -178,6 +169,10 @@ def test_english_dashboard_shows_english_labels_of_every_app(zone, leader_client
     assert "Newly recognised high-tech enterprises" in body
     assert "New R&amp;D centres (Provincial)" in body
     assert "新培育高新技术企业" not in body and "新增省级研发中心" not in body
+    titles = {d["code"]: d["title"] for d in data.distributions}
+    assert titles["tiers"] == "Tiered enterprises (by type and level)"
+    assert data.trends["quarters"] == ["Q1", "Q2", "Q3", "Q4"]
+    assert "梯次企业（按类型与级别）" not in body
 
 
 def test_chinese_dashboard_labels_are_as_before(zone, leader_client):
