@@ -121,6 +121,12 @@ def test_qualification_list_query_count_is_constant(staff_client, django_assert_
         staff_client.get(reverse("enterprises:qualification_list"))
 
 
+def test_qualification_list_offers_the_excel_import_to_staff_only(staff_client, leader_client):
+    link = reverse("admin:enterprises_qualification_import")
+    assert link in staff_client.get(reverse("enterprises:qualification_list")).content.decode()
+    assert link not in leader_client.get(reverse("enterprises:qualification_list")).content.decode()
+
+
 # --- Pre-screening ----------------------------------------------------------------------------
 
 
