@@ -318,6 +318,7 @@ def dashboard_data(
                 "key": key,
                 "name": label,
                 "unit": unit,
+                "money": key in MONEY_TREND_KEYS,
                 "data": values,
                 "missing": all(v is None for v in values),
             }

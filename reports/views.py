@@ -87,7 +87,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "quarter": quarter,
             "query": query,
-            "chart_data": {"trends": data.trends, "distributions": data.distributions},
+            "chart_data": {
+                "trends": data.trends,
+                "distributions": data.distributions,
+                "labels": {"count": _("数量"), "money": _("万元"), "missing": _("暂无数据")},
+            },
             # The apps' own panels (innovation carriers, digital transformation) are for the
             # whole zone: shown only when no zone or industry filter narrows the figures.
             "panels": [] if data.filtered else cached_panels(year, request),

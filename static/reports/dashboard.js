@@ -4,6 +4,7 @@
   var node = document.getElementById("dashboard-data");
   if (!node || typeof echarts === "undefined") { return; }
   var data = JSON.parse(node.textContent);
+  var labels = data.labels || { count: "数量", money: "万元", missing: "暂无数据" };
   var palette = ["#b3261e", "#1d4f91", "#1e7b34", "#a05a00", "#6b3fa0", "#00838f", "#5d6d7e"];
   var charts = [];
 
@@ -18,7 +19,10 @@
   if (trendEl) {
     var series = data.trends.series.filter(function (s) { return !s.missing; });
     if (series.length === 0) {
-      trendEl.outerHTML = '<p class="missing">暂无数据</p>';
+      var none = document.createElement("p");
+      none.className = "missing";
+      none.textContent = labels.missing;
+      trendEl.replaceWith(none);
     } else {
       draw(trendEl, {
         color: palette,
@@ -27,14 +31,15 @@
         grid: { left: 48, right: 56, top: 24, bottom: 48 },
         xAxis: { type: "category", data: data.trends.quarters },
         yAxis: [
-          { type: "value", name: "数量" },
-          { type: "value", name: "万元", position: "right" }
+          { type: "value", name: labels.count },
+          { type: "value", name: labels.money, position: "right" }
         ],
         series: series.map(function (s) {
           return {
-            name: s.name + "（" + s.unit + "）", type: s.unit === "万元" ? "bar" : "line",
-            yAxisIndex: s.unit === "万元" ? 1 : 0, data: s.data, smooth: false, connectNulls: false,
-            itemStyle: s.unit === "万元" ? { opacity: 0.35 } : undefined, barMaxWidth: 36
+            name: s.name + "（" + (s.money ? labels.money : s.unit) + "）",
+            type: s.money ? "bar" : "line",
+            yAxisIndex: s.money ? 1 : 0, data: s.data, smooth: false, connectNulls: false,
+            itemStyle: s.money ? { opacity: 0.35 } : undefined, barMaxWidth: 36
           };
         })
       });

@@ -172,6 +172,10 @@ def test_english_dashboard_shows_english_labels_of_every_app(zone, leader_client
     titles = {d["code"]: d["title"] for d in data.distributions}
     assert titles["tiers"] == "Tiered enterprises (by type and level)"
     assert data.trends["quarters"] == ["Q1", "Q2", "Q3", "Q4"]
+    labels = response.context["chart_data"]["labels"]
+    assert (labels["count"], labels["money"]) == ("Count", "×10k yuan")
+    money = [s for s in data.trends["series"] if s["money"]]
+    assert [s["key"] for s in money] == ["finance.signed_on_site"]
     assert "梯次企业（按类型与级别）" not in body
 
 
