@@ -1,6 +1,7 @@
 """Figures of the enterprise registry and of the tier ladder (summary section 四)."""
 
 import datetime
+from collections.abc import Collection
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
@@ -126,50 +127,65 @@ def ladder_labels() -> dict[str, tuple[str, str]]:
     return result
 
 
-def figures(year: int, quarter: int | None = None) -> list[Figure]:
+def figures(
+    year: int, quarter: int | None = None, *, keys: Collection[str] | None = None
+) -> list[Figure]:
     """Registry figures and the ladder figures of section 四 for the year (to the quarter).
 
     Queries: 1 for the registry counts, 1 aggregate over qualifications for every ladder
     count, 2 for the tiers held at the period's end (kinds, counts), 1 for next year's
-    innovative-SME target.
+    innovative-SME target. With `keys` (the figures a caller needs), groups none of whose
+    figures is asked for are skipped, with their queries.
     """
-    result = _registry_figures(year, quarter)
-    conditions = ladder_conditions(year, quarter)
-    counts = Qualification.objects.aggregate(
-        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
-    )
-    for key, (label, unit) in ladder_labels().items():
-        result.append(
-            Figure(
-                key=f"enterprises.{key}",
-                label=label,
-                unit=unit,
-                value=counts[key],
-                year=year,
-                quarter=quarter,
-                records=_records(conditions[key]),
-                section="四",
-            )
+
+    def wanted(*prefixes: str) -> bool:
+        return keys is None or any(k.startswith(prefixes) for k in keys)
+
+    result = []
+    if wanted("enterprises.registered", "enterprises.quarterly_reporting"):
+        result += _registry_figures(year, quarter)
+    labels = ladder_labels()
+    if wanted(*(f"enterprises.{key}" for key in labels)):
+        conditions = ladder_conditions(year, quarter)
+        counts = Qualification.objects.aggregate(
+            **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
         )
-    # 创小预计申报: next year's planned number (a Target), with next year's batch behind it.
+        for key, (label, unit) in labels.items():
+            result.append(
+                Figure(
+                    key=f"enterprises.{key}",
+                    label=label,
+                    unit=unit,
+                    value=counts[key],
+                    year=year,
+                    quarter=quarter,
+                    records=_records(conditions[key]),
+                    section="四",
+                )
+            )
+    if wanted("enterprises.tiers."):
+        result.extend(_tier_distribution(year, quarter))
+    if wanted("enterprises.innovative_sme_expected"):
+        result.append(_innovative_expected(year, quarter))
+    return result
+
+
+def _innovative_expected(year: int, quarter: int | None) -> Figure:
+    """创小预计申报: next year's planned number (a Target), with next year's batch behind it."""
     target = Target.objects.filter(year=year + 1, figure_key=INNOVATIVE_APPLICATIONS_KEY).first()
     next_batch = Q(kind__code="innovative_sme", batch_year=year + 1) & ~Q(
         status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
     )
-    result.extend(_tier_distribution(year, quarter))
-    result.append(
-        Figure(
-            key="enterprises.innovative_sme_expected",
-            label=_("创新型中小企业预计申报"),
-            unit="家",
-            value=int(target.target_value) if target else None,
-            year=year,
-            quarter=quarter,
-            records=_records(next_batch),
-            section="四",
-        )
+    return Figure(
+        key="enterprises.innovative_sme_expected",
+        label=_("创新型中小企业预计申报"),
+        unit="家",
+        value=int(target.target_value) if target else None,
+        year=year,
+        quarter=quarter,
+        records=_records(next_batch),
+        section="四",
     )
-    return result
 
 
 def _tier_distribution(year: int, quarter: int | None) -> list[Figure]:

@@ -53,7 +53,6 @@ TREND_KEYS = [
     "bureau.activities.door_to_door",
 ]
 MONEY_TREND_KEYS = ["finance.signed_on_site"]
-TREND_APPS = frozenset(key.split(".", 1)[0] for key in TREND_KEYS + MONEY_TREND_KEYS)
 
 # Distributions: every figure whose key starts with the prefix is one slice / bar, by label.
 DISTRIBUTIONS = [
@@ -81,31 +80,42 @@ def collect(
     *,
     enterprises: QuerySet | None = None,
     apps: Collection[str] | None = None,
+    keys: Collection[str] | None = None,
 ) -> dict[str, Figure]:
     """Every published figure for the year (and quarter), by key; with `apps`, only the
-    figures of those apps (a drill-down needs its figure's app only, trends a few apps).
+    figures of those apps (a drill-down needs its figure's app only); with `keys`, only those
+    figures, from their apps, and a source whose `figures` accepts a `keys` keyword is told
+    which it may skip (the quarter trends need seven figures of five apps).
 
     With `enterprises` (a filtered Enterprise queryset), a source whose `figures` accepts an
     `enterprises` keyword gets it; other figures that count their records are recounted over
     those enterprises; figures that can be neither (sums in 元) are dropped, so they show as
     missing rather than as a number that ignores the filter.
     """
+    if keys is not None:
+        keys = frozenset(keys)
+        wanted_apps = {key.split(".", 1)[0] for key in keys}
+        apps = wanted_apps if apps is None else wanted_apps & set(apps)
     result: dict[str, Figure] = {}
     for label, source in registry.sources().items():
         if apps is not None and label not in apps:
             continue
+        accepts = inspect.signature(source).parameters
+        options = {"keys": keys} if keys is not None and "keys" in accepts else {}
         if enterprises is None:
-            for figure in source(year, quarter):
+            published = source(year, quarter, **options)
+        elif "enterprises" in accepts:
+            published = source(year, quarter, enterprises=enterprises, **options)
+        else:
+            published = [
+                narrowed
+                for figure in source(year, quarter, **options)
+                if (keys is None or figure.key in keys)
+                and (narrowed := narrow(figure, enterprises)) is not None
+            ]
+        for figure in published:
+            if keys is None or figure.key in keys:
                 result[figure.key] = figure
-            continue
-        if "enterprises" in inspect.signature(source).parameters:
-            for figure in source(year, quarter, enterprises=enterprises):
-                result[figure.key] = figure
-            continue
-        for figure in source(year, quarter):
-            narrowed = narrow(figure, enterprises)
-            if narrowed is not None:
-                result[figure.key] = narrowed
     return result
 
 
@@ -116,13 +126,14 @@ def figure_values(
     enterprises: QuerySet | None = None,
     scope: str = "",
     apps: Collection[str] | None = None,
+    keys: Collection[str] | None = None,
 ) -> dict[str, Figure]:
     """`collect`'s figures without their records, kept in the cache for the data version.
 
     `scope` names the filter behind `enterprises` (e.g. "zone=3&industry=C") and is part of
     the cache key; a filtered call without a scope is computed every time.
     """
-    return kept_values(year, quarter, enterprises=enterprises, scope=scope, apps=apps)[0]
+    return kept_values(year, quarter, enterprises=enterprises, scope=scope, apps=apps, keys=keys)[0]
 
 
 def kept_values(
@@ -132,12 +143,15 @@ def kept_values(
     enterprises: QuerySet | None = None,
     scope: str = "",
     apps: Collection[str] | None = None,
+    keys: Collection[str] | None = None,
 ) -> tuple[dict[str, Figure], datetime.datetime]:
     """`figure_values` with the moment its values were computed."""
     seconds = settings.FIGURE_CACHE_SECONDS
+    asked = {"enterprises": enterprises, "apps": apps, "keys": keys}
     if not seconds or (enterprises is not None and not scope):
-        return collect(year, quarter, enterprises=enterprises, apps=apps), timezone.now()
-    digest = hashlib.sha256(scope.encode()).hexdigest()[:16] if scope else "all"
+        return collect(year, quarter, **asked), timezone.now()
+    wanted = ",".join(sorted(keys)) if keys is not None else "*"
+    digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
     key = ":".join(
         [
             "reports:figures",
@@ -151,10 +165,7 @@ def kept_values(
     )
     kept = cache.get(key)
     if kept is None:
-        values = {
-            k: replace(f, records=None)
-            for k, f in collect(year, quarter, enterprises=enterprises, apps=apps).items()
-        }
+        values = {k: replace(f, records=None) for k, f in collect(year, quarter, **asked).items()}
         kept = (values, timezone.now())
         cache.set(key, kept, seconds)
     return kept
@@ -278,15 +289,17 @@ def dashboard_data(
 
     moments = []
 
-    def values(y: int, q: int | None, apps: Collection[str] | None = None) -> dict[str, Figure]:
-        result, at = kept_values(y, q, enterprises=enterprises, scope=scope, apps=apps)
+    def values(y: int, q: int | None, keys: Collection[str] | None = None) -> dict[str, Figure]:
+        result, at = kept_values(y, q, enterprises=enterprises, scope=scope, keys=keys)
         moments.append(at)
         return result
 
     figures = values(year, quarter)
-    previous = values(year - 1, quarter)
     targets = list(Target.objects.filter(year=year).order_by("figure_key"))
     target_keys = {t.figure_key for t in targets}
+    tile_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
+    # Last year's values serve the tiles' year-on-year change only.
+    previous = values(year - 1, quarter, sorted(target_keys.union(tile_keys)))
 
     target_tiles = [
         Tile(
@@ -294,7 +307,6 @@ def dashboard_data(
         )
         for t in targets
     ]
-    tile_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
     tiles = []
     for key in tile_keys:
         if key in target_keys:
@@ -302,8 +314,8 @@ def dashboard_data(
         label, unit = _label_for(key, figures, previous)
         tiles.append(Tile(key, label, unit, figures.get(key), previous.get(key)))
 
-    # The quarter trends need only the apps that publish the charted figures.
-    quarters = {q: values(year, q, TREND_APPS) for q in range(1, 5)}
+    # The quarter trends need only the charted figures.
+    quarters = {q: values(year, q, TREND_KEYS + MONEY_TREND_KEYS) for q in range(1, 5)}
     trend_series = []
     for key in TREND_KEYS + MONEY_TREND_KEYS:
         label, unit = _label_for(key, figures, *quarters.values())

@@ -76,6 +76,20 @@ def test_figures_take_a_constant_number_of_queries(django_assert_num_queries, n)
         metrics.figures(2024)
 
 
+def test_keys_skip_the_groups_no_asked_figure_is_in(django_assert_num_queries):
+    ApprovedQualificationFactory.create_batch(3, approved_on=datetime.date(2024, 5, 1))
+    full = {f.key: f.value for f in metrics.figures(2024, 2)}
+    asked = {"enterprises.hitech_new", "enterprises.tech_sme_registered"}
+    with django_assert_num_queries(1):  # the ladder aggregate only
+        trimmed = {f.key: f.value for f in metrics.figures(2024, 2, keys=asked)}
+    assert asked <= trimmed.keys()
+    assert not any(k.startswith(("enterprises.tiers.", "enterprises.registered")) for k in trimmed)
+    assert all(trimmed[k] == full[k] for k in trimmed)
+    with django_assert_num_queries(2):  # kinds + tier counts
+        tiers = metrics.figures(2024, keys={"enterprises.tiers.hitech"})
+    assert {f.key for f in tiers} == {k for k in full if k.startswith("enterprises.tiers.")}
+
+
 def test_demo_year_2024_reproduces_the_seed_section_four():
     from bureau import demo as bureau_demo
 

@@ -245,3 +245,26 @@ def test_dashboard_says_when_its_figures_were_computed(figure_cache, figure_sour
     EnterpriseFactory()  # a change: the next reader gets figures computed anew
     response = leader_client.get(URL, {"year": 2024})
     assert response.context["data"].computed_at > first
+
+
+def test_keys_pass_to_sources_that_take_them_and_bound_the_result(figure_sources):
+    from .conftest import finance_source
+
+    told = []
+
+    def keyed(year, quarter=None, *, keys=None):
+        told.append(keys)
+        return enterprise_source(year, quarter)
+
+    EnterpriseFactory.create_batch(2)
+    money = counting(finance_source)
+    figure_sources(enterprises=keyed, finance=money)
+    from reports.selectors import collect
+
+    got = collect(2024, 1, keys=["enterprises.hitech_new"])
+    assert set(got) == {"enterprises.hitech_new"}  # only what was asked, whatever came back
+    assert told == [frozenset({"enterprises.hitech_new"})]
+    assert money.calls == 0  # an app none of whose figures is asked is not called
+    plain = collect(2024, keys=["enterprises.hitech_new", "finance.signed_on_site"])
+    assert set(plain) == {"enterprises.hitech_new", "finance.signed_on_site"}
+    assert money.calls == 1  # a source without the keyword is called as before
