@@ -84,8 +84,9 @@ def collect(
 ) -> dict[str, Figure]:
     """Every published figure for the year (and quarter), by key; with `apps`, only the
     figures of those apps (a drill-down needs its figure's app only); with `keys`, only those
-    figures, from their apps, and a source whose `figures` accepts a `keys` keyword is told
-    which it may skip (the quarter trends need seven figures of five apps).
+    figures (a key ending in "." stands for every key it begins), from their apps, and a
+    source whose `figures` accepts a `keys` keyword is told which it may skip (the quarter
+    trends need seven figures of five apps).
 
     With `enterprises` (a filtered Enterprise queryset), a source whose `figures` accepts an
     `enterprises` keyword gets it; other figures that count their records are recounted over
@@ -94,8 +95,13 @@ def collect(
     """
     if keys is not None:
         keys = frozenset(keys)
+        prefixes = tuple(key for key in keys if key.endswith("."))
         wanted_apps = {key.split(".", 1)[0] for key in keys}
         apps = wanted_apps if apps is None else wanted_apps & set(apps)
+
+    def asked(key: str) -> bool:
+        return keys is None or key in keys or key.startswith(prefixes)
+
     result: dict[str, Figure] = {}
     for label, source in registry.sources().items():
         if apps is not None and label not in apps:
@@ -110,11 +116,10 @@ def collect(
             published = [
                 narrowed
                 for figure in source(year, quarter, **options)
-                if (keys is None or figure.key in keys)
-                and (narrowed := narrow(figure, enterprises)) is not None
+                if asked(figure.key) and (narrowed := narrow(figure, enterprises)) is not None
             ]
         for figure in published:
-            if keys is None or figure.key in keys:
+            if asked(figure.key):
                 result[figure.key] = figure
     return result
 
@@ -294,12 +299,13 @@ def dashboard_data(
         moments.append(at)
         return result
 
-    figures = values(year, quarter)
     targets = list(Target.objects.filter(year=year).order_by("figure_key"))
     target_keys = {t.figure_key for t in targets}
     tile_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
-    # Last year's values serve the tiles' year-on-year change only.
-    previous = values(year - 1, quarter, sorted(target_keys.union(tile_keys)))
+    shown = target_keys.union(tile_keys)
+    # This year's values serve the tiles and the distributions; last year's the tiles' change.
+    figures = values(year, quarter, sorted(shown.union(p for _c, p, _t in DISTRIBUTIONS)))
+    previous = values(year - 1, quarter, sorted(shown))
 
     target_tiles = [
         Tile(

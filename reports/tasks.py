@@ -72,13 +72,14 @@ def warm_dashboard(years: list[int] | None = None) -> list[int]:
     """Compute the dashboard's figures and panels (no zone or industry filter, the default
     language) into the cache, so leadership does not wait for them: this year and last by
     default. Run every 20 minutes by beat and shortly after each committed change."""
-    from .selectors import cached_panels, dashboard_data
+    from .selectors import cached_panels, dashboard_data, figure_values
 
     years = years or [timezone.localdate().year, timezone.localdate().year - 1]
     with translation.override(settings.LANGUAGE_CODE):
         for year in years:
             dashboard_data(year)
             cached_panels(year, None)
+            figure_values(year)  # the summary preview's
     return years
 
 

@@ -154,10 +154,11 @@ def test_each_filter_and_language_has_its_own_entry(figure_cache, figure_sources
     calls = counting(enterprise_source)
     figure_sources(enterprises=calls)
     with translation.override("en"):
-        figure_values(2024)
+        dashboard_data(2024)
+    assert calls.calls == 6  # English computed anew: the year, the year before, four quarters
     with translation.override("zh-hans"):
-        figure_values(2024)
-    assert calls.calls == 1  # English computed anew; Chinese still kept from the page
+        dashboard_data(2024)
+    assert calls.calls == 6  # Chinese still kept from the page
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -181,8 +182,9 @@ def test_warm_task_fills_the_cache_for_this_year_and_last(figure_cache, figure_s
     figure_sources(enterprises=source)
     assert tasks.warm_dashboard.delay([2024]).get() == [2024]
     computed = source.calls
-    assert computed == 6  # the year, the year before, four quarters
+    assert computed == 7  # the year, the year before, four quarters; the summary's year
     dashboard_data(2024)
+    figure_values(2024)
     assert source.calls == computed
 
 
@@ -268,3 +270,5 @@ def test_keys_pass_to_sources_that_take_them_and_bound_the_result(figure_sources
     plain = collect(2024, keys=["enterprises.hitech_new", "finance.signed_on_site"])
     assert set(plain) == {"enterprises.hitech_new", "finance.signed_on_site"}
     assert money.calls == 1  # a source without the keyword is called as before
+    tiers = collect(2024, keys=["enterprises.tiers."])  # a key ending in "." is a prefix
+    assert set(tiers) == {"enterprises.tiers.hitech", "enterprises.tiers.tech_sme"}
