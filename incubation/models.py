@@ -191,6 +191,16 @@ class IncubatorLevelApplication(Application):
         on_delete=models.CASCADE,
         related_name="level_applications",
     )
+    # The incubator's level just before this application was approved: the figures read an
+    # incubator's level on a past day from its approvals, and before its first approval only
+    # this records what the level was (Incubator.level is overwritten by the approval).
+    previous_level = models.CharField(
+        _("认定前级别"),
+        max_length=12,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("认定时该孵化载体原有的级别，认定时自动记录；空表示原无级别或不详"),
+    )
     history = HistoricalRecords()
 
     class Meta(Application.Meta):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bureau.models import Application, ApplicationStatus, ApplicationTransition, User
 from bureau.services import record_initial_status, transition_application
 
-from .models import ExitReason, IncubatorLevelApplication, Tenancy
+from .models import ExitReason, Incubator, IncubatorLevelApplication, Tenancy
 
 
 @transaction.atomic
@@ -42,16 +42,22 @@ def move_application(
             _("状态变更时间不能早于上一次变更（%(t)s）。")
             % {"t": f"{timezone.localtime(application.status_changed_at):%Y-%m-%d %H:%M}"}
         )
+    upgrade = (
+        isinstance(application, IncubatorLevelApplication)
+        and to_status == ApplicationStatus.APPROVED
+    )
+    if upgrade:
+        # Locked and read afresh: the level it replaces is kept on the application, so the
+        # figures can tell an incubator's level on a day before this approval.
+        incubator = Incubator.objects.select_for_update().get(pk=application.incubator_id)
+        fields["previous_level"] = incubator.level
     transition = transition_application(
         application, to_status, by=by, remark=remark, at=at, **fields
     )
-    if (
-        isinstance(application, IncubatorLevelApplication)
-        and to_status == ApplicationStatus.APPROVED
-    ):
-        incubator = application.incubator
+    if upgrade:
         incubator.level = application.level
         incubator.save(update_fields=["level"])
+        application.incubator = incubator
     return transition
 
 
