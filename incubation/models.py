@@ -247,7 +247,15 @@ class GraduationBasis(models.TextChoices):
 
 
 class Tenancy(models.Model):
-    """An enterprise's stay in an incubator (在孵企业): entry, and exit or graduation (毕业)."""
+    """An enterprise's stay in an incubator (在孵企业): entry, and exit or graduation (毕业).
+
+    One enterprise's stays do not overlap: a stay covers [entered_on, exited_on), so a stay
+    may begin on the day another ends. The database refuses a second current stay (the partial
+    unique constraint below) and, on PostgreSQL, any overlap (exclusion constraint of
+    migration 0004, no btree_gist needed). On SQLite the overlap of closed stays is enforced
+    by clean() and by incubation.services.admit_tenant and the Excel import, which lock the
+    enterprise row first.
+    """
 
     incubator = models.ForeignKey(
         Incubator, verbose_name=_("孵化载体"), on_delete=models.CASCADE, related_name="tenancies"
@@ -340,7 +348,9 @@ class Tenancy(models.Model):
             raise ValidationError(errors)
 
     def _overlapping(self) -> "Tenancy | None":
-        """Another stay of the same enterprise whose dates overlap this one's."""
+        """Another stay of the same enterprise whose dates overlap this one's, each stay being
+        [entered_on, exited_on): leaving on the day of entering elsewhere is no overlap. The
+        exclusion constraint of migration 0004 refuses the same on PostgreSQL."""
         others = Tenancy.objects.filter(enterprise_id=self.enterprise_id).exclude(pk=self.pk)
         others = others.filter(Q(exited_on__isnull=True) | Q(exited_on__gt=self.entered_on))
         if self.exited_on:

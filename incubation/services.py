@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bureau.models import Application, ApplicationStatus, ApplicationTransition, User
 from bureau.services import record_initial_status, transition_application
+from enterprises.models import Enterprise
 
 from .models import ExitReason, Incubator, IncubatorLevelApplication, Tenancy
 
@@ -63,15 +64,22 @@ def move_application(
 
 @transaction.atomic
 def admit_tenant(tenancy: Tenancy) -> Tenancy:
-    """Register an enterprise's entry; refuses a second current incubator (database-enforced)."""
+    """Register an enterprise's entry; refuses a second current incubator and overlapping
+    stays (database-enforced on PostgreSQL; checked by Tenancy.clean() everywhere)."""
+    if tenancy.enterprise_id:
+        # Concurrent admissions of the same enterprise wait here, so the overlap check in
+        # clean() cannot be raced on databases without the exclusion constraint.
+        Enterprise.objects.select_for_update().filter(pk=tenancy.enterprise_id).first()
     tenancy.full_clean()
     try:
         with transaction.atomic():
             tenancy.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"enterprise": _("该企业已在另一孵化载体在孵，请先办理离孵。")}
-        ) from None
+    except IntegrityError as exc:
+        if "tenancy_no_overlapping_stays" in str(exc):
+            message = _("该企业的在孵期间与已登记的在孵期间重叠。")
+        else:
+            message = _("该企业已在另一孵化载体在孵，请先办理离孵。")
+        raise ValidationError({"enterprise": message}) from None
     return tenancy
 
 
