@@ -140,7 +140,7 @@ class IncubatorLevelApplicationAdmin(ApplicationAdminMixin, SimpleHistoryAdmin):
     list_filter = ("status", "level", "batch_year")
     search_fields = ("incubator__name", "certificate_no", "remark")
     list_select_related = ("incubator",)
-    fields = ("incubator", *APPLICATION_FIELDS)
+    fields = ("incubator", *APPLICATION_FIELDS, "previous_level")
 
 
 @admin.register(Tenancy)

@@ -2,8 +2,11 @@
 
 "New" means approved (已认定) with an approval date in the year (to the quarter's end);
 "under application" means in 申报准备/已申报/审核中 at the period's end, read from each
-application's status history, so a past year's summary stays what it was. Eight queries
-(one aggregate per group of figures); the records querysets are not evaluated here.
+application's status history, so a past year's summary stays what it was. Incubators by
+level count each incubator at the level it held at the period's end, read from its approved
+level applications (their approval dates, and the level each replaced), not its current
+level, for the same reason (selectors.incubators_as_of). Eight queries (one aggregate per
+group of figures); the records querysets are not evaluated here.
 """
 
 from django.db.models import Count, Q
@@ -14,14 +17,19 @@ from bureau.models import IN_PROGRESS_STATUSES, Level
 
 from .models import (
     ExitReason,
-    Incubator,
     IncubatorLevelApplication,
     PlatformRecognition,
     RDPlatform,
     RecognitionKind,
     Tenancy,
 )
-from .selectors import approved_between, end_of_day, period_bounds, with_status_as_of
+from .selectors import (
+    approved_between,
+    end_of_day,
+    incubators_as_of,
+    period_bounds,
+    with_status_as_of,
+)
 
 SECTION = "一"
 # Levels a figure is published for; county-level records still count in the totals.
@@ -139,11 +147,9 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         )
     )
 
-    # Incubators by (current) level, and those applying to move up at the period's end.
-    incubators = Incubator.objects.filter(is_active=True).filter(
-        Q(established_on__isnull=True) | Q(established_on__lte=end)
-    )
-    inc = _counts(incubators, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
+    # Incubators by their level at the period's end, and those applying to move up then.
+    incubators = incubators_as_of(end)
+    inc = _counts(incubators, {lv: Q(level_then=lv) for lv in FIGURE_LEVELS})
     for level in FIGURE_LEVELS:
         result.append(
             fig(
@@ -151,7 +157,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
                 _("%(level)s孵化载体") % {"level": Level(level).label},
                 "家",
                 inc[level],
-                incubators.filter(level=level).order_by("name"),
+                incubators.filter(level_then=level).order_by("name"),
             )
         )
     applying = with_status_as_of(

@@ -191,6 +191,16 @@ class IncubatorLevelApplication(Application):
         on_delete=models.CASCADE,
         related_name="level_applications",
     )
+    # The incubator's level just before this application was approved: the figures read an
+    # incubator's level on a past day from its approvals, and before its first approval only
+    # this records what the level was (Incubator.level is overwritten by the approval).
+    previous_level = models.CharField(
+        _("认定前级别"),
+        max_length=12,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("认定时该孵化载体原有的级别，认定时自动记录；空表示原无级别或不详"),
+    )
     history = HistoricalRecords()
 
     class Meta(Application.Meta):
@@ -237,7 +247,15 @@ class GraduationBasis(models.TextChoices):
 
 
 class Tenancy(models.Model):
-    """An enterprise's stay in an incubator (在孵企业): entry, and exit or graduation (毕业)."""
+    """An enterprise's stay in an incubator (在孵企业): entry, and exit or graduation (毕业).
+
+    One enterprise's stays do not overlap: a stay covers [entered_on, exited_on), so a stay
+    may begin on the day another ends. The database refuses a second current stay (the partial
+    unique constraint below) and, on PostgreSQL, any overlap (exclusion constraint of
+    migration 0004, no btree_gist needed). On SQLite the overlap of closed stays is enforced
+    by clean() and by incubation.services.admit_tenant and the Excel import, which lock the
+    enterprise row first.
+    """
 
     incubator = models.ForeignKey(
         Incubator, verbose_name=_("孵化载体"), on_delete=models.CASCADE, related_name="tenancies"
@@ -330,7 +348,9 @@ class Tenancy(models.Model):
             raise ValidationError(errors)
 
     def _overlapping(self) -> "Tenancy | None":
-        """Another stay of the same enterprise whose dates overlap this one's."""
+        """Another stay of the same enterprise whose dates overlap this one's, each stay being
+        [entered_on, exited_on): leaving on the day of entering elsewhere is no overlap. The
+        exclusion constraint of migration 0004 refuses the same on PostgreSQL."""
         others = Tenancy.objects.filter(enterprise_id=self.enterprise_id).exclude(pk=self.pk)
         others = others.filter(Q(exited_on__isnull=True) | Q(exited_on__gt=self.entered_on))
         if self.exited_on:

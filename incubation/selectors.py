@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -178,6 +179,47 @@ def incubator_list() -> QuerySet[Incubator]:
             "tenancies", filter=Q(tenancies__exit_reason=ExitReason.GRADUATED)
         ),
         applying_level=Subquery(applying, output_field=CharField()),
+    )
+
+
+def incubators_as_of(day: datetime.date) -> QuerySet[Incubator]:
+    """Incubators operating on `day` (active, established by then), with `level_then`: the
+    level they held at the end of `day`.
+
+    An incubator's level only changes through an approved level application, which records
+    the level it replaced (`previous_level`). So on `day` it held the level of its last
+    application approved on or before `day`; before its first approval, the level that
+    approval replaced. An incubator with no approval after `day` counts at its current level,
+    so this year's figure agrees with the incubator list even after a direct correction of
+    the level in the admin or an import. Approval dates (认定日期), not the time the record was
+    saved, decide: a backdated approval entered later counts from its own date. Two correlated
+    subqueries in the same query, so the count of queries does not grow with incubators.
+    """
+    approved = IncubatorLevelApplication.objects.filter(
+        incubator=OuterRef("pk"), status=ApplicationStatus.APPROVED, approved_on__isnull=False
+    )
+    later = approved.filter(approved_on__gt=day)
+    granted = approved.filter(approved_on__lte=day).order_by(
+        "-approved_on", "-status_changed_at", "-pk"
+    )
+    replaced = later.order_by("approved_on", "status_changed_at", "pk")
+    return (
+        Incubator.objects.filter(is_active=True)
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=day))
+        .annotate(
+            level_then=Case(
+                When(
+                    Exists(later),
+                    then=Coalesce(
+                        Subquery(granted.values("level")[:1]),
+                        Subquery(replaced.values("previous_level")[:1]),
+                        Value(""),
+                    ),
+                ),
+                default=F("level"),
+                output_field=CharField(),
+            )
+        )
     )
 
 
@@ -492,15 +534,14 @@ def dashboard_section(year: int, *, years_back: int = 5) -> dict:
         open_recs.select_related("enterprise").order_by("-status_changed_at", "-pk")[:LIST_LIMIT]
     )
 
-    # 9–10. Incubators by level, with level applications open at the year's end.
+    # 9–10. Incubators by their level at the year's end (as the summary's figures count
+    # them), with level applications open at the year's end.
     incubators = list(
         with_status_as_of(
             IncubatorLevelApplication.objects.select_related("incubator"), end_of_day(end)
         ).filter(status_then__in=IN_PROGRESS_STATUSES)
     )
-    incubator_levels = Counter(
-        Incubator.objects.filter(is_active=True).values_list("level", flat=True)
-    )
+    incubator_levels = Counter(incubators_as_of(end).values_list("level_then", flat=True))
     for app in [*pipeline_platforms, *pipeline_recognitions, *incubators]:
         app.status_then_label = ApplicationStatus(app.status_then).label
     new_platform_count = platform_rows[0].total if platform_rows else 0

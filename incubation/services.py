@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from bureau.models import Application, ApplicationStatus, ApplicationTransition, User
 from bureau.services import record_initial_status, transition_application
+from enterprises.models import Enterprise
 
-from .models import ExitReason, IncubatorLevelApplication, Tenancy
+from .models import ExitReason, Incubator, IncubatorLevelApplication, Tenancy
 
 
 @transaction.atomic
@@ -42,30 +43,43 @@ def move_application(
             _("状态变更时间不能早于上一次变更（%(t)s）。")
             % {"t": f"{timezone.localtime(application.status_changed_at):%Y-%m-%d %H:%M}"}
         )
+    upgrade = (
+        isinstance(application, IncubatorLevelApplication)
+        and to_status == ApplicationStatus.APPROVED
+    )
+    if upgrade:
+        # Locked and read afresh: the level it replaces is kept on the application, so the
+        # figures can tell an incubator's level on a day before this approval.
+        incubator = Incubator.objects.select_for_update().get(pk=application.incubator_id)
+        fields["previous_level"] = incubator.level
     transition = transition_application(
         application, to_status, by=by, remark=remark, at=at, **fields
     )
-    if (
-        isinstance(application, IncubatorLevelApplication)
-        and to_status == ApplicationStatus.APPROVED
-    ):
-        incubator = application.incubator
+    if upgrade:
         incubator.level = application.level
         incubator.save(update_fields=["level"])
+        application.incubator = incubator
     return transition
 
 
 @transaction.atomic
 def admit_tenant(tenancy: Tenancy) -> Tenancy:
-    """Register an enterprise's entry; refuses a second current incubator (database-enforced)."""
+    """Register an enterprise's entry; refuses a second current incubator and overlapping
+    stays (database-enforced on PostgreSQL; checked by Tenancy.clean() everywhere)."""
+    if tenancy.enterprise_id:
+        # Concurrent admissions of the same enterprise wait here, so the overlap check in
+        # clean() cannot be raced on databases without the exclusion constraint.
+        Enterprise.objects.select_for_update().filter(pk=tenancy.enterprise_id).first()
     tenancy.full_clean()
     try:
         with transaction.atomic():
             tenancy.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"enterprise": _("该企业已在另一孵化载体在孵，请先办理离孵。")}
-        ) from None
+    except IntegrityError as exc:
+        if "tenancy_no_overlapping_stays" in str(exc):
+            message = _("该企业的在孵期间与已登记的在孵期间重叠。")
+        else:
+            message = _("该企业已在另一孵化载体在孵，请先办理离孵。")
+        raise ValidationError({"enterprise": message}) from None
     return tenancy
 
 

@@ -1,5 +1,7 @@
 """Excel import of innovation carriers: all-or-nothing, Chinese errors naming row and column."""
 
+import datetime
+
 import pytest
 import tablib
 
@@ -114,6 +116,55 @@ def test_tenancy_import_refuses_the_same_stay_twice_in_one_file(enterprise):
     assert not outcome.ok
     assert "与第2行重复" in str(outcome.errors[0])
     assert Tenancy.objects.count() == 0
+
+
+TENANCY_HEADERS = ["孵化载体", "统一社会信用代码", "入孵日期", "离孵日期", "离孵原因"]
+
+
+def test_tenancy_import_refuses_a_stay_overlapping_a_recorded_one_as_a_row_error(enterprise):
+    TenancyFactory(
+        enterprise=enterprise,
+        entered_on=datetime.date(2020, 1, 1),
+        exited_on=datetime.date(2022, 12, 31),
+        exit_reason="moved_out",
+    )
+    IncubatorFactory(name="新孵化器")
+    data = dataset(
+        TENANCY_HEADERS,
+        ["新孵化器", enterprise.credit_code, "2021-03-01", "2021-09-30", "迁出"],
+    )
+    outcome = run_import(TenancyResource(), data, dry_run=False)
+    assert not outcome.ok
+    assert str(outcome.errors[0]).startswith("第2行")
+    assert "在孵期间不能重叠" in str(outcome.errors[0])
+    assert Tenancy.objects.count() == 1
+
+
+def test_tenancy_import_refuses_overlapping_rows_of_one_file_as_a_row_error(enterprise):
+    IncubatorFactory(name="新孵化器")
+    IncubatorFactory(name="老孵化器")
+    data = dataset(
+        TENANCY_HEADERS,
+        ["老孵化器", enterprise.credit_code, "2020-01-01", "2022-12-31", "迁出"],
+        ["新孵化器", enterprise.credit_code, "2022-06-01", "2023-12-31", "毕业"],
+    )
+    outcome = run_import(TenancyResource(), data, dry_run=False)
+    assert not outcome.ok
+    assert str(outcome.errors[0]).startswith("第3行")
+    assert Tenancy.objects.count() == 0
+
+
+def test_tenancy_import_accepts_stays_that_touch_on_the_same_day(enterprise):
+    IncubatorFactory(name="新孵化器")
+    IncubatorFactory(name="老孵化器")
+    data = dataset(
+        TENANCY_HEADERS,
+        ["老孵化器", enterprise.credit_code, "2020-01-01", "2024-06-30", "迁出"],
+        ["新孵化器", enterprise.credit_code, "2024-06-30", "", ""],
+    )
+    outcome = run_import(TenancyResource(), data, dry_run=False)
+    assert outcome.ok, outcome.errors
+    assert Tenancy.objects.filter(enterprise=enterprise).count() == 2
 
 
 def test_incubator_import_updates_by_name():

@@ -7,8 +7,8 @@ import pytest
 
 from bureau.models import ApplicationStatus as S
 from bureau.models import Level
-from incubation import metrics
-from incubation.models import ExitReason, RecognitionKind
+from incubation import metrics, selectors
+from incubation.models import ExitReason, IncubatorLevelApplication, RecognitionKind
 from incubation.services import create_application, move_application
 from tests.factories import EnterpriseFactory
 
@@ -108,6 +108,115 @@ def test_incubators_by_level_and_applying_to_move_up():
     assert values(this_year)["incubation.incubators_applying"] == 1
 
 
+def promote(incubator, level: str, submitted: str, approved: str):
+    return flow(
+        IncubatorApplicationFactory.build(incubator=incubator, level=level),
+        (S.SUBMITTED, submitted),
+        (S.APPROVED, approved),
+    )
+
+
+def incubator_figure(year: int, level: str):
+    return next(f for f in metrics.figures(year) if f.key == f"incubation.incubators.{level}")
+
+
+def test_incubator_counts_at_the_level_it_held_at_the_periods_end():
+    incubator = IncubatorFactory(level=Level.MUNICIPAL)
+    promote(incubator, Level.PROVINCIAL, "2024-11-05", "2025-03-28")
+    promote(incubator, Level.NATIONAL, "2025-09-01", "2026-01-10")
+    incubator.refresh_from_db()
+    assert incubator.level == Level.NATIONAL
+    expected = {
+        2024: Level.MUNICIPAL,  # promoted in 2025: the 2024 summary stays municipal
+        2025: Level.PROVINCIAL,
+        2026: Level.NATIONAL,
+    }
+    for year, held in expected.items():
+        for level in (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL):
+            figure = incubator_figure(year, level)
+            # The drill-down rows are the ones behind the number.
+            assert list(figure.records) == ([incubator] if level == held else []), (year, level)
+            assert figure.value == (1 if level == held else 0), (year, level)
+    # Up to the first quarter's end of 2025 it was still municipal; approved on 28 March.
+    q1 = {f.key: f.value for f in metrics.figures(2025, 1)}
+    assert q1["incubation.incubators.provincial"] == 1
+    assert values(2024, 4)["incubation.incubators.municipal"] == 1
+
+
+def test_dashboard_counts_incubators_by_the_same_level_as_the_figures():
+    incubator = IncubatorFactory(level=Level.MUNICIPAL)
+    promote(incubator, Level.PROVINCIAL, "2024-11-05", "2025-03-28")
+    IncubatorFactory(level=Level.MUNICIPAL, established_on=datetime.date(2025, 6, 1))
+    for year in (2024, 2025):
+        shown = dict(selectors.dashboard_section(year)["incubator_levels"])
+        figures = values(year)
+        for level in (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL):
+            assert shown[Level(level).label] == figures[f"incubation.incubators.{level}"]
+    assert dict(selectors.dashboard_section(2024)["incubator_levels"]) == {
+        "国家级": 0, "省级": 0, "市级": 1, "县级": 0,
+    }  # fmt: skip
+
+
+def test_incubator_without_approvals_counts_at_its_current_level_every_year():
+    IncubatorFactory(level=Level.PROVINCIAL, established_on=datetime.date(2018, 1, 1))
+    assert values(2020)["incubation.incubators.provincial"] == 1
+    assert values(2025)["incubation.incubators.provincial"] == 1
+
+
+def test_approval_recorded_without_the_level_before_counts_no_level_before_it():
+    """An approved application entered in the admin without 认定前级别: before its date the
+    incubator's level is not known, so it counts at none; from its date at the granted one."""
+    incubator = IncubatorFactory(level=Level.PROVINCIAL)
+    IncubatorApplicationFactory(
+        incubator=incubator,
+        level=Level.PROVINCIAL,
+        status=S.APPROVED,
+        approved_on=datetime.date(2022, 4, 1),
+    )
+    v2021, v2022 = values(2021), values(2022)
+    assert [v2021[f"incubation.incubators.{lv}"] for lv in metrics.FIGURE_LEVELS] == [0, 0, 0]
+    assert v2022["incubation.incubators.provincial"] == 1
+
+
+def test_backdated_approval_entered_later_counts_from_its_approval_date():
+    incubator = IncubatorFactory(level=Level.MUNICIPAL)
+    promote(incubator, Level.PROVINCIAL, "2023-02-01", "2023-06-30")
+    assert values(2022)["incubation.incubators.municipal"] == 1
+    assert values(2023)["incubation.incubators.provincial"] == 1
+
+
+def test_migration_rebuilds_the_level_before_an_approval_from_the_incubators_history():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "incubation.migrations.0003_level_application_previous_level"
+    )
+    incubator = IncubatorFactory(level=Level.MUNICIPAL)
+    incubator.level = Level.PROVINCIAL
+    incubator.save()  # as the approval did before the level before was recorded
+    first = IncubatorApplicationFactory(
+        incubator=incubator, level=Level.PROVINCIAL, status=S.APPROVED,
+        approved_on=datetime.date(2023, 5, 1),
+    )  # fmt: skip
+    second = IncubatorApplicationFactory(
+        incubator=incubator, level=Level.NATIONAL, status=S.APPROVED,
+        approved_on=datetime.date(2025, 5, 1),
+    )  # fmt: skip
+    entered_at_level = IncubatorApplicationFactory(
+        incubator=IncubatorFactory(level=Level.NATIONAL), level=Level.NATIONAL,
+        status=S.APPROVED, approved_on=datetime.date(2024, 5, 1),
+    )  # fmt: skip
+    migration.fill_previous_levels(apps, None)
+    levels = dict(IncubatorLevelApplication.objects.values_list("pk", "previous_level"))
+    assert levels == {
+        first.pk: Level.MUNICIPAL,
+        second.pk: Level.PROVINCIAL,
+        entered_at_level.pk: "",
+    }
+
+
 def test_tenants_entries_and_graduations_by_year():
     incubator = IncubatorFactory()
     TenancyFactory(incubator=incubator, entered_on=datetime.date(2023, 5, 1))
@@ -137,13 +246,23 @@ def test_figures_take_eight_queries_whatever_the_rows(rows, django_assert_num_qu
     for _ in range(rows):
         RDPlatformFactory(status=S.APPROVED, approved_on=datetime.date(2024, 3, 1))
         RecognitionFactory(status=S.SUBMITTED)
-        TenancyFactory()
+        TenancyFactory()  # and its incubator, provincial, never promoted
+        # An incubator promoted from municipal to provincial in 2025: municipal in 2024.
+        IncubatorApplicationFactory(
+            incubator=IncubatorFactory(level=Level.PROVINCIAL),
+            level=Level.PROVINCIAL,
+            previous_level=Level.MUNICIPAL,
+            status=S.APPROVED,
+            approved_on=datetime.date(2025, 3, 1),
+        )
     # platforms new, platforms applying, recognitions new, recognitions applying,
-    # incubators by level, incubators applying (count), tenants, platforms held by level:
-    # one aggregate each.
+    # incubators by level (their level at the period's end in correlated subqueries),
+    # incubators applying (count), tenants, platforms held by level: one aggregate each.
     with django_assert_num_queries(8):
         result = metrics.figures(2024)
-    assert {f.key for f in result} >= {"incubation.rd_platforms_new.provincial"}
+    by_key = {f.key: f.value for f in result}
+    assert by_key["incubation.incubators.municipal"] == rows
+    assert by_key["incubation.incubators.provincial"] == rows
 
 
 def test_platforms_held_by_level_at_period_end():

@@ -79,6 +79,91 @@ def test_overlapping_past_stays_are_refused_by_validation(enterprise):
     assert "在孵期间不能重叠" in str(error.value.message_dict["enterprise"])
 
 
+def closed_stay(enterprise, entered: str, exited: str, **fields) -> Tenancy:
+    return Tenancy(
+        incubator=fields.pop("incubator", None) or IncubatorFactory(),
+        enterprise=enterprise,
+        entered_on=datetime.date.fromisoformat(entered),
+        exited_on=datetime.date.fromisoformat(exited) if exited else None,
+        exit_reason=ExitReason.MOVED_OUT if exited else "",
+        **fields,
+    )
+
+
+# Against a stay 2020-01-01 – 2022-12-31 of the same enterprise ([entered, exited)).
+@pytest.mark.parametrize(
+    ("entered", "exited", "overlaps"),
+    [
+        ("2019-01-01", "2021-01-01", True),  # ends inside it
+        ("2021-01-01", "2023-06-30", True),  # begins inside it
+        ("2020-03-01", "2020-04-01", True),  # within it
+        ("2019-01-01", "2024-01-01", True),  # around it
+        ("2022-12-30", "", True),  # current, begun before it ended
+        ("2022-12-31", "2024-06-30", False),  # begins the day it ended
+        ("2022-12-31", "", False),  # current, from the day it ended
+        ("2018-01-01", "2020-01-01", False),  # ends the day it began
+        ("2023-01-01", "2023-06-30", False),  # after it
+    ],
+)
+def test_stays_overlap_unless_one_ends_the_day_the_other_begins(
+    enterprise, entered, exited, overlaps
+):
+    closed_stay(enterprise, "2020-01-01", "2022-12-31").save()
+    stay = closed_stay(enterprise, entered, exited)
+    if overlaps:
+        with pytest.raises(ValidationError) as error:
+            stay.full_clean()
+        assert "在孵期间不能重叠" in str(error.value.message_dict["enterprise"])
+    else:
+        stay.full_clean()
+        admit_tenant(stay)
+        assert Tenancy.objects.filter(enterprise=enterprise).count() == 2
+
+
+def test_admit_tenant_refuses_an_overlapping_closed_stay(enterprise):
+    closed_stay(enterprise, "2020-01-01", "2022-12-31").save()
+    with pytest.raises(ValidationError) as error:
+        admit_tenant(closed_stay(enterprise, "2021-01-01", "2021-06-30"))
+    assert "在孵期间不能重叠" in str(error.value.message_dict["enterprise"])
+    assert Tenancy.objects.filter(enterprise=enterprise).count() == 1
+
+
+def test_postgresql_itself_refuses_overlapping_closed_stays(enterprise):
+    """The exclusion constraint of migration 0004 (no btree_gist needed), bypassing clean()."""
+    from django.db import connection
+
+    from tests.conftest import require_service
+
+    require_service("PostgreSQL", connection.vendor == "postgresql", "exclusion constraint")
+    closed_stay(enterprise, "2020-01-01", "2022-12-31").save()
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        closed_stay(enterprise, "2021-01-01", "2021-06-30").save()
+    assert "tenancy_no_overlapping_stays" in str(error.value)
+    # A current stay begun before the closed one ended is refused as well.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        closed_stay(enterprise, "2022-06-01", "").save()
+    # Touching on the same day, another enterprise on the same dates: allowed.
+    closed_stay(enterprise, "2022-12-31", "2023-06-30").save()
+    closed_stay(enterprise, "2018-01-01", "2020-01-01").save()
+    closed_stay(EnterpriseFactory(), "2021-01-01", "2021-06-30").save()
+    closed_stay(enterprise, "2023-06-30", "").save()
+    assert Tenancy.objects.filter(enterprise=enterprise).count() == 4
+
+
+def test_admit_tenant_names_the_overlap_the_database_refused(enterprise, monkeypatch):
+    """Should clean() be raced, the database's refusal is a form error, not a crash."""
+    from django.db import connection
+
+    from tests.conftest import require_service
+
+    require_service("PostgreSQL", connection.vendor == "postgresql", "exclusion constraint")
+    closed_stay(enterprise, "2020-01-01", "2022-12-31").save()
+    monkeypatch.setattr(Tenancy, "_overlapping", lambda self: None)
+    with pytest.raises(ValidationError) as error:
+        admit_tenant(closed_stay(enterprise, "2021-01-01", "2021-06-30"))
+    assert "重叠" in str(error.value.message_dict["enterprise"])
+
+
 @pytest.mark.parametrize(
     ("fields", "constraint"),
     [
