@@ -3,6 +3,11 @@
 An app's `metrics.py` defines `figures(year, quarter=None) -> list[Figure]`. `reports/` collects
 them through `collect()` and never reads another app's tables itself. A figure carries the
 queryset of the records behind it so that every number can be drilled into.
+
+Two optional keywords extend the contract; `reports/` passes them only to a `figures` that
+declares them: `enterprises` (a filtered Enterprise queryset: publish values over those
+enterprises) and `keys` (the figure keys the caller needs, a key ending in "." standing for
+every key it begins: the source may skip the work of the others, and may still return them).
 """
 
 import uuid
