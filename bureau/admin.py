@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
@@ -12,6 +15,7 @@ from .importing import (
     ChineseIntegerWidget,
     LookupWidget,
     collect_errors,
+    template_dataset,
 )
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .services import lock_period, unlock_period
@@ -31,14 +35,39 @@ class AllOrNothingImportMixin:
 
     import_template_name = "admin/portal_import.html"
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
+    def get_urls(self):
+        return [
+            path(
+                "import-template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """The import's blank Excel template: the header row, in the columns' order."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        response = HttpResponse(
+            template_dataset(resource).export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{self.opts.model_name}-import-template.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            response.context_data["import_template_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template",
+                current_app=self.admin_site.name,
+            )
+        return self._with_portal_preview(request, response)
+
+    def _with_portal_preview(self, request, response):
         context = getattr(response, "context_data", None) or {}
         result = context.get("result")
         if result is not None:
