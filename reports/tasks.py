@@ -69,19 +69,37 @@ def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -
 
 @shared_task(ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def warm_dashboard(years: list[int] | None = None) -> list[int]:
-    """Compute the dashboard's figures and panels (no zone or industry filter, the default
-    language) into the cache, so leadership does not wait for them: this year and last by
-    default. Run every 20 minutes by beat and shortly after each committed change."""
+    """Compute the dashboard's figures and panels (the default language) into the cache, so
+    leadership does not wait for them: this year and last by default, the first of them also
+    for each park zone. Run every 20 minutes by beat and shortly after each committed change;
+    a run finding another still at work leaves it to finish."""
+    from django.core.cache import cache
+
+    from enterprises.models import ParkZone
+
+    from .filters import DashboardFilter
     from .selectors import cached_panels, dashboard_data, figure_values
 
     years = years or [timezone.localdate().year, timezone.localdate().year - 1]
-    with translation.override(settings.LANGUAGE_CODE):
-        for year in years:
-            dashboard_data(year)
-            cached_panels(year, None)
-            figure_values(year)  # the summary preview's
+    if not cache.add(WARM_LOCK_KEY, 1, WARM_LOCK_SECONDS):
+        return []
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for year in years:
+                dashboard_data(year)
+                cached_panels(year, None)
+                figure_values(year)  # the summary preview's
+            for zone in ParkZone.objects.order_by("pk"):
+                flt = DashboardFilter({"year": str(years[0]), "zone": str(zone.pk)})
+                if flt.is_valid() and flt.narrows:
+                    dashboard_data(years[0], enterprises=flt.qs, scope=flt.scope)
+    finally:
+        cache.delete(WARM_LOCK_KEY)
     return years
 
+
+WARM_LOCK_KEY = "reports:warm-running"
+WARM_LOCK_SECONDS = 10 * 60  # the task's time limit: a crashed run frees the lock by then
 
 # Debounce window: changes within it share one warming run.
 WARM_DELAY_SECONDS = 30

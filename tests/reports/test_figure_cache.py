@@ -13,6 +13,7 @@ from django.utils import translation
 
 from bureau import figures as registry
 from bureau.models import Activity, ActivityKind, Target, User
+from enterprises.models import ParkZone
 from reports import tasks
 from reports.selectors import dashboard_data, figure_values
 from tests.factories import EnterpriseFactory, ParkZoneFactory, TargetFactory
@@ -177,15 +178,38 @@ def test_warm_dashboard_needs_no_figure_queries(
 
 
 def test_warm_task_fills_the_cache_for_this_year_and_last(figure_cache, figure_sources):
-    EnterpriseFactory.create_batch(2)
+    from reports.filters import DashboardFilter
+
+    zone = ParkZoneFactory(name="东区")
+    EnterpriseFactory.create_batch(2, zone=zone)
     source = counting(enterprise_source)
     figure_sources(enterprises=source)
     assert tasks.warm_dashboard.delay([2024]).get() == [2024]
     computed = source.calls
-    assert computed == 7  # the year, the year before, four quarters; the summary's year
+    # The year, the year before, four quarters; the summary's year; and the same six for the
+    # dashboard of each zone.
+    zones = ParkZone.objects.count()
+    assert computed == 7 + 6 * zones
     dashboard_data(2024)
     figure_values(2024)
+    flt = DashboardFilter({"year": "2024", "zone": str(zone.pk)})
+    assert flt.is_valid()
+    data = dashboard_data(2024, enterprises=flt.qs, scope=flt.scope)
     assert source.calls == computed
+    assert {t.key: t.value for t in data.tiles}["enterprises.hitech_new"] == 2
+
+
+def test_a_warming_run_leaves_the_work_to_one_already_running(figure_cache, figure_sources):
+    from django.core.cache import cache
+
+    source = counting(enterprise_source)
+    figure_sources(enterprises=source)
+    cache.add(tasks.WARM_LOCK_KEY, 1, 60)
+    assert tasks.warm_dashboard.delay([2024]).get() == []
+    assert source.calls == 0
+    cache.delete(tasks.WARM_LOCK_KEY)
+    assert tasks.warm_dashboard.delay([2024]).get() == [2024]
+    assert cache.get(tasks.WARM_LOCK_KEY) is None  # freed after the run
 
 
 def test_changes_schedule_one_warming_only_with_a_broker(figure_cache):
