@@ -3,9 +3,9 @@ and the summary with its sections. Nothing here queries another app's tables dir
 zone/industry filter narrows a figure through the records the app published with it.
 
 Query budget of the dashboard, whatever the number of enterprises (asserted in tests):
-one `collect` for the year, one for the year before, one per quarter over the apps that publish
-the charted trends, the targets, and, with a zone or industry filter, one count per filterable
-figure.
+one `collect` for the year (the figures shown), one for the year before (the tiles' and
+targets' figures), one per quarter (the charted figures), the targets, and, with a zone or
+industry filter, one count per filterable figure asked for.
 
 The dashboard reads figure values through `figure_values`, which keeps each `collect` (without
 its records) in the cache under the current data version (bureau.figures.data_version): a
