@@ -96,6 +96,7 @@ class IncubatorAdmin(PortalImportExportAdmin):
                     "address",
                     "established_on",
                     "is_active",
+                    "closed_on",
                 )
             },
         ),

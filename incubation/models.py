@@ -119,6 +119,12 @@ class Incubator(models.Model):
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("运营中"), default=True)
+    closed_on = models.DateField(
+        _("停止运营日期"),
+        null=True,
+        blank=True,
+        help_text=_("停止运营的载体填写此日期（并取消“运营中”）：此前各期的统计仍计入该载体"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -146,6 +152,18 @@ class Incubator(models.Model):
                 name="incubator_professionals_within_staff",
                 violation_error_message=_("专业孵化服务人员不能多于从业人员。"),
             ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(is_active=False),
+                name="incubator_closed_not_active",
+                violation_error_message=_("填写了停止运营日期的载体不能仍为“运营中”。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(established_on__isnull=True)
+                | Q(closed_on__gte=models.F("established_on")),
+                name="incubator_closed_after_established",
+                violation_error_message=_("停止运营日期不能早于开始运营日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +186,14 @@ class Incubator(models.Model):
             and self.professional_staff > self.staff_total
         ):
             errors["professional_staff"] = _("专业孵化服务人员不能多于从业人员。")
+        if self.closed_on is not None and self.is_active:
+            errors["is_active"] = _("填写了停止运营日期的载体不能仍为“运营中”。")
+        if (
+            self.closed_on is not None
+            and self.established_on is not None
+            and self.closed_on < self.established_on
+        ):
+            errors["closed_on"] = _("停止运营日期不能早于开始运营日期。")
         if errors:
             raise ValidationError(errors)
 

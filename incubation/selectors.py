@@ -183,7 +183,8 @@ def incubator_list() -> QuerySet[Incubator]:
 
 
 def incubators_as_of(day: datetime.date) -> QuerySet[Incubator]:
-    """Incubators operating on `day` (active, established by then), with `level_then`: the
+    """Incubators operating on `day` (established by then, and active or closed only after
+    `day`: a closed one without its closing date counts nowhere), with `level_then`: the
     level they held at the end of `day`.
 
     An incubator's level only changes through an approved level application, which records
@@ -204,7 +205,7 @@ def incubators_as_of(day: datetime.date) -> QuerySet[Incubator]:
     )
     replaced = later.order_by("approved_on", "status_changed_at", "pk")
     return (
-        Incubator.objects.filter(is_active=True)
+        Incubator.objects.filter(Q(is_active=True) | Q(closed_on__gt=day))
         .filter(Q(established_on__isnull=True) | Q(established_on__lte=day))
         .annotate(
             level_then=Case(

@@ -275,3 +275,49 @@ def test_platforms_held_by_level_at_period_end():
     assert figs["incubation.platforms.provincial"].value == 1
     assert figs["incubation.platforms.national"].value == 0
     assert {f.key: f for f in metrics.figures(2023)}["incubation.platforms.provincial"].value == 2
+
+
+def test_a_closed_incubator_counts_in_the_periods_before_its_closing_date():
+    IncubatorFactory(
+        level=Level.PROVINCIAL,
+        established_on=datetime.date(2018, 1, 1),
+        is_active=False,
+        closed_on=datetime.date(2025, 6, 30),
+    )
+    IncubatorFactory(level=Level.PROVINCIAL, is_active=False)  # closed, date unknown: nowhere
+    assert values(2024)["incubation.incubators.provincial"] == 1
+    assert values(2025, 1)["incubation.incubators.provincial"] == 1
+    assert values(2025, 2)["incubation.incubators.provincial"] == 0  # closed on 30 June
+    assert values(2025)["incubation.incubators.provincial"] == 0
+    records = metrics.figures(2024)
+    (figure,) = [f for f in records if f.key == "incubation.incubators.provincial"]
+    assert figure.records.count() == 1
+
+
+def test_closing_date_rules_hold_in_forms_and_in_the_database():
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    still_open = IncubatorFactory.build(is_active=True, closed_on=datetime.date(2025, 6, 30))
+    with pytest.raises(ValidationError) as exc:
+        still_open.full_clean()
+    assert "不能仍为“运营中”" in str(exc.value.message_dict["is_active"])
+    early = IncubatorFactory.build(
+        is_active=False,
+        established_on=datetime.date(2020, 1, 1),
+        closed_on=datetime.date(2019, 12, 31),
+    )
+    with pytest.raises(ValidationError) as exc:
+        early.full_clean()
+    assert "不能早于开始运营日期" in str(exc.value.message_dict["closed_on"])
+    for bad in (still_open, early):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            bad.save()
+
+
+def test_incubator_page_says_when_it_stopped_operating(staff_client):
+    from django.urls import reverse
+
+    closed = IncubatorFactory(is_active=False, closed_on=datetime.date(2025, 6, 30))
+    page = staff_client.get(reverse("incubation:incubator_detail", args=[closed.pk]))
+    assert "2025-06-30 起停止运营" in page.content.decode()
