@@ -232,12 +232,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Tests that need PostgreSQL, Redis, a Celery worker or Chromium skip when those are missing,
 # unless REQUIRE_SERVICES is set (as in CI), where a missing service fails the test.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# The largest file any upload (Excel import, Word template) may be, checked before parsing.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # An enterprise figure's deadline reminder and the like: how far ahead "expiring soon" looks.
 EXPIRING_SOON_DAYS = 180
