@@ -35,6 +35,7 @@ MAIN_CONTENT_TYPE = {
     ".docx": "wordprocessingml.document.main+xml",
 }
 READ_CHUNK = 1 << 16
+KIND_LABELS = {".xlsx": "Excel（.xlsx）", ".docx": "Word（.docx）", ".csv": "CSV"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ def check_archive(fp: BinaryIO, kind: str, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(fp)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRefused(f"文件不是有效的 {kind} 文件（无法作为压缩包打开）。") from None
+        raise UploadRefused(
+            f"文件不是有效的{KIND_LABELS.get(kind, kind)}文件（无法作为压缩包打开）。"
+        ) from None
     with archive:
         entries = archive.infolist()
         if len(entries) > limits.max_entries:
@@ -97,13 +100,15 @@ def check_archive(fp: BinaryIO, kind: str, limits: Limits) -> None:
                     f"文件解压后过大（超过 {limits.max_uncompressed // 1048576} MB），疑似压缩炸弹。"
                 )
         if CONTENT_TYPES not in names:
-            raise UploadRefused(f"文件不是有效的 {kind} 文件（缺少 {CONTENT_TYPES}）。")
+            raise UploadRefused(
+                f"文件不是有效的{KIND_LABELS.get(kind, kind)}文件（缺少 {CONTENT_TYPES}）。"
+            )
         content_types = archive.read(CONTENT_TYPES)[: limits.max_bytes].decode("utf-8", "replace")
         if "macroEnabled" in content_types or "vbaProject" in content_types:
             raise UploadRefused("不接受含宏的文件：文件声明了宏部件。")
         expected = MAIN_CONTENT_TYPE.get(kind)
         if expected and expected not in content_types:
-            raise UploadRefused(f"文件内容与扩展名不符：不是 {kind} 文件。")
+            raise UploadRefused(f"文件内容与扩展名不符：不是{KIND_LABELS.get(kind, kind)}文件。")
         # What the entries really inflate to, whatever their headers say.
         total = 0
         for info in entries:
