@@ -2,13 +2,13 @@ import io
 import zipfile
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from bureau.models import MAX_YEAR, MIN_YEAR, Target
+from bureau.uploads import guard_upload
 
 from . import word_sandbox
 from .models import AnnualSummary, ExportFormat, NarrativeParagraph, PlanItem, WordTemplate
@@ -100,11 +100,7 @@ class WordTemplateForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".docx"):
             raise forms.ValidationError(_("请上传 .docx 格式的Word模板。"))
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("模板文件过大（上限%(mb)sMB）。")
-                % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-            )
+        guard_upload(upload, {".docx"})
         data = upload.read()
         upload.seek(0)
         try:

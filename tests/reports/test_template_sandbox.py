@@ -145,5 +145,5 @@ def test_an_oversized_template_is_refused_before_it_is_parsed(summary, staff_cli
         reverse("reports:template_upload"),
         {"name": "大文件", "file": SimpleUploadedFile("big.docx", b"x" * 2048)},
     )
-    assert "模板文件过大" in response.content.decode()
+    assert "文件过大" in response.content.decode()
     assert not WordTemplate.objects.exists()
