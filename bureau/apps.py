@@ -24,7 +24,9 @@ def _after_migrate(sender, **kwargs) -> None:
     from .models import ActivityKind
     from .services import sync_role_groups
 
-    if not all(app_is_migrated(apps.get_app_config(a), **kwargs) for a in ("auth", "bureau")):
+    if not all(
+        app_is_migrated(apps.get_app_config(a), **kwargs) for a in ("auth", "bureau", "audit")
+    ):
         return
 
     sync_role_groups()

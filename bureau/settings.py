@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "talent",
     "finance",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.SecurityEventMiddleware",
 ]
 
 ROOT_URLCONF = "bureau.urls"
@@ -139,6 +141,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: five failed logins lock that user name from that address for an hour.
+# Proxies in front of the portal (addresses or networks) whose X-Forwarded-For is believed:
+# the client address of the security log and of the login lockout (audit/network.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "audit.network.axes_client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -17,7 +17,16 @@ from django.conf import settings
 from django.db import connection
 
 # Reverse dependency order: an app goes to zero before the apps it depends on.
-APPS_TO_ZERO = ["reports", "finance", "talent", "digital", "incubation", "enterprises", "bureau"]
+APPS_TO_ZERO = [
+    "audit",
+    "reports",
+    "finance",
+    "talent",
+    "digital",
+    "incubation",
+    "enterprises",
+    "bureau",
+]
 
 
 def _manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
