@@ -9,7 +9,14 @@ from jinja2 import TemplateError
 
 from bureau.models import MAX_YEAR, MIN_YEAR, Target
 
-from .models import AnnualSummary, ExportFormat, NarrativeParagraph, PlanItem, WordTemplate
+from .models import (
+    AnnualSummary,
+    ExportAppendix,
+    ExportFormat,
+    NarrativeParagraph,
+    PlanItem,
+    WordTemplate,
+)
 
 
 class SummaryCreateForm(forms.Form):
@@ -33,7 +40,8 @@ class SummaryCreateForm(forms.Form):
 class SummaryForm(forms.ModelForm):
     class Meta:
         model = AnnualSummary
-        fields = ["title", "organisation"]
+        fields = ["title", "organisation", "document_date"]
+        widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ParagraphForm(forms.ModelForm):
@@ -87,6 +95,15 @@ class NewTargetForm(forms.ModelForm):
 
 class ExportForm(forms.Form):
     fmt = forms.ChoiceField(label=_("格式"), choices=ExportFormat.choices)
+    appendix = forms.ChoiceField(
+        label=_("Word附件"),
+        choices=ExportAppendix.choices,
+        initial=ExportAppendix.FIGURES,
+        required=False,
+    )
+
+    def clean_appendix(self) -> str:
+        return self.cleaned_data.get("appendix") or ExportAppendix.FIGURES
 
 
 class WordTemplateForm(forms.ModelForm):
