@@ -194,7 +194,7 @@ def _change(value, last, unit: str) -> str:
     text = spec.format_number(diff, "wan" if unit == "元" else None)
     if diff > 0:
         text = "+" + text
-    if last:
+    if last and diff:
         pct = (diff * 100 / Decimal(last)).quantize(Decimal("0.1"))
         text += f"（{'+' if pct > 0 else ''}{pct}%）"
     return text
