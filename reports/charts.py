@@ -77,7 +77,7 @@ def dashboard_charts(data) -> list[ChartImage]:
         images.append(ChartImage(f"图1  {data.year}年主要指标季度趋势", _png(fig)))
     n = len(images) + 1
     for dist in data.distributions:
-        if not dist["items"]:
+        if not dist["items"] or dist.get("empty"):
             continue
         fig, ax = plt.subplots(figsize=(8, 3.2))
         names = [i["name"] for i in dist["items"]]

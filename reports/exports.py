@@ -430,7 +430,7 @@ def chart_specs(
             )
         )
     for dist in data.distributions:
-        if dist["items"]:
+        if dist["items"] and not dist.get("empty"):
             result.append(
                 excel.ChartSpec(
                     "pie",

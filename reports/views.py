@@ -14,7 +14,7 @@ from talent.selectors import can_view_personal_data
 from . import services
 from . import summary as spec
 from .document import build as build_document
-from .filters import DashboardFilter
+from .filters import DashboardFilter, year_choices
 from .forms import (
     ExportForm,
     NewTargetForm,
@@ -37,6 +37,7 @@ from .selectors import (
     cached_panels,
     collect,
     dashboard_data,
+    dashboard_year,
     snapshot_values,
     summary_get,
     summary_values,
@@ -69,7 +70,13 @@ PANEL_STYLES = ["incubation/incubation.css", "digital/digital.css"]
 def dashboard(request: HttpRequest) -> HttpResponse:
     """KPI tiles against targets with year-on-year change, quarter trends, distributions."""
     params = request.GET.copy()
-    params.setdefault("year", str(timezone.localdate().year))
+    fallback_from = None
+    if not params.get("year"):
+        # No year asked: the latest with data, not an empty current year.
+        years = [y for y, _label in year_choices()]
+        chosen, fell_back = dashboard_year(years)
+        params["year"] = str(chosen)
+        fallback_from = years[0] if fell_back else None
     flt = DashboardFilter(params)
     if not flt.is_valid():
         flt = DashboardFilter({"year": str(timezone.localdate().year)})
@@ -98,6 +105,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": [] if data.filtered else cached_panels(year, request),
             "panel_styles": PANEL_STYLES,
             "can_edit": request.user.role in EDITOR_ROLES,
+            "fallback_from": fallback_from,
         },
     )
 
