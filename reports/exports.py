@@ -234,6 +234,14 @@ def key_figure_rows(
     return rows
 
 
+def without_empty_columns(headers: list[str], rows: list[list]) -> tuple[list[str], list[list]]:
+    """The columns with a value in some row (a page's width is too dear for empty ones)."""
+    keep = [i for i in range(len(headers)) if any(row[i] not in (None, "") for row in rows)]
+    if not rows or len(keep) == len(headers):
+        return headers, rows
+    return [headers[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
 def _template_file() -> io.BytesIO | None:
     template = WordTemplate.objects.filter(is_active=True).first()
     if template is None:
@@ -291,10 +299,11 @@ def build_docx(
                 )
                 rows = list(row_iter)
                 total = len(rows) if len(rows) < APPENDIX_ROW_LIMIT else fig.records.count()
+                headers, rows = without_empty_columns([c.header for c in cols], rows)
                 tables.append(
                     word.AppendixTable(
                         caption=f"表{n}  {SECTION_SHEETS.get(section, '')}·{fig.label}（{_caption_value(fig)}）",
-                        headers=[c.header for c in cols],
+                        headers=headers,
                         rows=rows,
                         total=total,
                     )

@@ -197,8 +197,14 @@ class ChartImage:
 
 
 CHART_WIDTH = Mm(150)
+# Records tables: 9 pt text, so a landscape page holds about 140 half-width characters a line.
+RECORDS_FONT_SIZE = Pt(9)
+HALF_WIDTH_CHAR = int(Pt(9)) // 2 + 1  # EMU
+CELL_PADDING = int(Mm(2.5))
+MIN_COLUMN = int(Mm(11))
 MIN_COLUMN_CHARS = 4
-MAX_COLUMN_CHARS = 28
+MAX_COLUMN_CHARS = 30
+SHORT_COLUMN_CHARS = 18  # a credit code, a date, an amount: kept on one line when the page allows
 
 
 def picture_paragraph(paragraph) -> None:
@@ -222,21 +228,36 @@ def _display_width(text: str) -> int:
 
 def column_widths(table: AppendixTable, total: int) -> list[int]:
     """Column widths (EMU) summing to `total`: given relative widths, else from each column's
-    longest text (header included, first 100 rows), bounded so no column is a sliver or
-    takes the page; long text wraps inside its column."""
+    longest text (header included, first 100 rows) at the table's font, bounded so that no
+    column takes the page; when the text cannot all fit, the wide columns give way first and
+    none drops below a readable minimum (long text wraps inside its column)."""
     if table.widths:
-        weights = list(table.widths)
+        scale = total / sum(table.widths)
+        widths = [int(w * scale) for w in table.widths]
+        widths[-1] += total - sum(widths)
+        return widths
+    desired = []
+    for i, header in enumerate(table.headers):
+        # A header may wrap over two lines; a value should not.
+        longest = max(
+            [_display_width(header) / 2]
+            + [_display_width(_text(row[i])) for row in table.rows[:100]]
+        )
+        chars = min(MAX_COLUMN_CHARS, max(MIN_COLUMN_CHARS, longest))
+        desired.append(chars * HALF_WIDTH_CHAR + CELL_PADDING)
+    floor = min(MIN_COLUMN, total // len(desired))
+    # Short values (codes, dates, amounts) keep their width; long text wraps first.
+    comfortable = [min(d, SHORT_COLUMN_CHARS * HALF_WIDTH_CHAR + CELL_PADDING) for d in desired]
+    if sum(desired) > total and sum(comfortable) <= total:
+        k = (total - sum(comfortable)) / max(1, sum(d - c for d, c in zip(desired, comfortable)))
+        widths = [int(c + (d - c) * k) for d, c in zip(desired, comfortable, strict=True)]
+    elif sum(desired) > total:
+        k = (total - floor * len(desired)) / max(1, sum(d - floor for d in desired))
+        widths = [int(floor + max(0, d - floor) * k) for d in desired]
     else:
-        weights = []
-        for i, header in enumerate(table.headers):
-            longest = max(
-                [_display_width(header) / 2 + 1]
-                + [_display_width(_text(row[i])) for row in table.rows[:100]]
-            )
-            weights.append(min(MAX_COLUMN_CHARS, max(MIN_COLUMN_CHARS, longest)))
-    scale = int(total) / sum(weights)
-    widths = [int(w * scale) for w in weights]
-    widths[-1] += int(total) - sum(widths)
+        k = total / sum(desired)
+        widths = [int(d * k) for d in desired]
+    widths[-1] += total - sum(widths)
     return widths
 
 
@@ -389,7 +410,7 @@ def render(
         picture_paragraph(pic)
         pic.add_run().add_picture(io.BytesIO(chart.png), width=CHART_WIDTH)
 
-    def add_table(table: AppendixTable, width: int) -> None:
+    def add_table(table: AppendixTable, width: int, font_size: Pt | None = None) -> None:
         caption = para(table.caption, STYLE_H2, HEADING2_FONT)
         caption.paragraph_format.keep_with_next = True
         t = main.add_table(rows=1, cols=len(table.headers))
@@ -411,6 +432,9 @@ def render(
             for cell in row.cells:
                 for p in cell.paragraphs:
                     set_style(p, STYLE_TABLE_TEXT)
+                    if font_size is not None:
+                        for r in p.runs:
+                            r.font.size = font_size
         if table.total > len(table.rows):
             note = para(
                 f"（共{table.total}条，此处列出前{len(table.rows)}条；完整清单见Excel导出。）",
@@ -432,7 +456,7 @@ def render(
         heading = para("指标明细记录", STYLE_H2, HEADING2_FONT)
         heading.paragraph_format.first_line_indent = Pt(0)
         for table in records:
-            add_table(table, text_width(body_sect))
+            add_table(table, text_width(body_sect), RECORDS_FONT_SIZE)
 
     marker._p.getparent().remove(marker._p)
     out = io.BytesIO()

@@ -291,3 +291,14 @@ def test_default_year_dashboard_query_count_does_not_grow(
     with django_assert_num_queries(28):
         response = leader_client.get(URL)
     assert response.context["year"] == timezone.localdate().year
+
+
+def test_dashboard_says_which_year_it_shows_in_english_too(figure_sources, leader_client):
+    figure_sources(enterprises=recent_source)
+    this_year = timezone.localdate().year
+    leader_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = leader_client.get(URL).content.decode()
+    assert f"Showing the whole of {this_year - 2}." in body
+    assert f"{this_year} has no data yet, so the latest year with data, {this_year - 2}" in body
+    body = leader_client.get(URL, {"year": this_year - 2, "quarter": 3}).content.decode()
+    assert f"Showing {this_year - 2}, to the end of quarter 3." in body
