@@ -249,7 +249,9 @@ def column_widths(table: AppendixTable, total: int) -> list[int]:
     # Short values (codes, dates, amounts) keep their width; long text wraps first.
     comfortable = [min(d, SHORT_COLUMN_CHARS * HALF_WIDTH_CHAR + CELL_PADDING) for d in desired]
     if sum(desired) > total and sum(comfortable) <= total:
-        k = (total - sum(comfortable)) / max(1, sum(d - c for d, c in zip(desired, comfortable)))
+        k = (total - sum(comfortable)) / max(
+            1, sum(d - c for d, c in zip(desired, comfortable, strict=True))
+        )
         widths = [int(c + (d - c) * k) for d, c in zip(desired, comfortable, strict=True)]
     elif sum(desired) > total:
         k = (total - floor * len(desired)) / max(1, sum(d - floor for d in desired))
