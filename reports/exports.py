@@ -275,7 +275,7 @@ def build_docx(
     previous = figure_values(year - 1)
     targets = {t.figure_key: t for t in Target.objects.filter(year=year).order_by("figure_key")}
     figures_table = word.AppendixTable(
-        caption=f"表1  {year}年主要指标",
+        caption=f"表1  {year}年主要指标及同比情况",
         headers=["指标", f"{year}年", f"{year - 1}年", "增减（增幅）", "年度目标"],
         rows=key_figure_rows(values, previous, targets),
         total=0,

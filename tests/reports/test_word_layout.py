@@ -169,3 +169,19 @@ def test_demo_years_default_word_file_renders_under_15_pages_in_libreoffice(tmp_
     )
     pages = pdf_pages(tmp_path / "summary.pdf")
     assert 3 <= pages < 15, pages
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_default_word_export_query_count_does_not_grow_with_records(
+    figure_sources, settings, tmp_path, django_assert_num_queries, n
+):
+    settings.MEDIA_ROOT = tmp_path
+    EnterpriseFactory.create_batch(n)
+    figure_sources(enterprises=enterprise_source)
+    summary = services.ensure_summary(2024)
+    services.regenerate(summary)
+    # the summary = 1, again with sections, paragraphs and plan items (none) = 4; last year's
+    # figures for the table (one count) = 1; the year's targets = 1; the charts' dashboard
+    # data: six collects (one count each) + targets = 7; the active template = 1.
+    with django_assert_num_queries(15):
+        exports.build_docx(summary.pk)
