@@ -279,7 +279,7 @@ def build_docx(
         headers=["指标", f"{year}年", f"{year - 1}年", "增减（增幅）", "年度目标"],
         rows=key_figure_rows(values, previous, targets),
         total=0,
-        widths=[44, 14, 14, 20, 14],
+        widths=[40, 12, 12, 25, 11],
     )
     progress(30)
     tables = []
