@@ -274,13 +274,16 @@ def build_docx(
     values = snapshot_values(summary)
     previous = figure_values(year - 1)
     targets = {t.figure_key: t for t in Target.objects.filter(year=year).order_by("figure_key")}
+    key_rows = key_figure_rows(values, previous, targets)
     figures_table = word.AppendixTable(
         caption=f"表1  {year}年主要指标及同比情况",
         headers=["指标", f"{year}年", f"{year - 1}年", "增减（增幅）", "年度目标"],
-        rows=key_figure_rows(values, previous, targets),
+        rows=key_rows,
         total=0,
         widths=[40, 12, 12, 25, 11],
     )
+    if not key_rows:
+        figures_table = None  # a year with no figure at all: no empty table
     progress(30)
     tables = []
     if appendix == ExportAppendix.FULL:

@@ -185,3 +185,11 @@ def test_default_word_export_query_count_does_not_grow_with_records(
     # data: six collects (one count each) + targets = 7; the active template = 1.
     with django_assert_num_queries(15):
         exports.build_docx(summary.pk)
+
+
+def test_a_year_without_any_figure_gets_no_empty_table(figure_sources, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    figure_sources()
+    summary = services.ensure_summary(2031)
+    doc = Document(io.BytesIO(exports.build_docx(summary.pk)))
+    assert doc.tables == [] and doc.paragraphs[0].text.endswith("2031年度工作总结")
