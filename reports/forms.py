@@ -11,7 +11,14 @@ from bureau.models import MAX_YEAR, MIN_YEAR, Target
 from bureau.uploads import guard_upload
 
 from . import word_sandbox
-from .models import AnnualSummary, ExportFormat, NarrativeParagraph, PlanItem, WordTemplate
+from .models import (
+    AnnualSummary,
+    ExportAppendix,
+    ExportFormat,
+    NarrativeParagraph,
+    PlanItem,
+    WordTemplate,
+)
 
 
 class SummaryCreateForm(forms.Form):
@@ -35,7 +42,8 @@ class SummaryCreateForm(forms.Form):
 class SummaryForm(forms.ModelForm):
     class Meta:
         model = AnnualSummary
-        fields = ["title", "organisation"]
+        fields = ["title", "organisation", "document_date"]
+        widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ParagraphForm(forms.ModelForm):
@@ -89,6 +97,15 @@ class NewTargetForm(forms.ModelForm):
 
 class ExportForm(forms.Form):
     fmt = forms.ChoiceField(label=_("格式"), choices=ExportFormat.choices)
+    appendix = forms.ChoiceField(
+        label=_("Word附件"),
+        choices=ExportAppendix.choices,
+        initial=ExportAppendix.FIGURES,
+        required=False,
+    )
+
+    def clean_appendix(self) -> str:
+        return self.cleaned_data.get("appendix") or ExportAppendix.FIGURES
 
 
 class WordTemplateForm(forms.ModelForm):
