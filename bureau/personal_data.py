@@ -66,6 +66,15 @@ def mask_value(model: ModelClass, field: str, value: object) -> str:
     return MASKS[personal_fields(model)[field]]("" if value is None else str(value))
 
 
+def shown(user, obj: Model, field: str) -> str:
+    """`obj.field` as `user` may see it: unmasked with the model's permission, else masked
+    (pages, and exports built from them)."""
+    value = getattr(obj, field, "") or ""
+    if can_view_personal_data(user, type(obj)):
+        return str(value)
+    return mask_value(type(obj), field, value)
+
+
 @cache
 def models_with_personal_data() -> tuple[ModelClass, ...]:
     """Every installed model that declares personal fields (the registry)."""

@@ -4,16 +4,12 @@ permission, masked for everyone else."""
 
 from django import template
 
-from bureau.personal_data import can_view_personal_data, mask_value
+from bureau.personal_data import shown
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def personal(context: template.Context, obj, field: str) -> str:
-    value = getattr(obj, field, "") or ""
     request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    if can_view_personal_data(user, type(obj)):
-        return value
-    return mask_value(type(obj), field, value)
+    return shown(getattr(request, "user", None) or context.get("user"), obj, field)

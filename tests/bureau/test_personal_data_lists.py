@@ -158,3 +158,32 @@ def test_enterprise_user_sees_own_profile_contacts_masked(enterprise, enterprise
     enterprise.save()
     body = enterprise_client.get(reverse("enterprises:portal_home")).content.decode()
     assert SECRET["phone"] not in body and MASKED["phone"] in body
+
+
+@pytest.mark.parametrize("persona", ["staff_client", "leader_client"])
+def test_incubator_export_masks_contacts_without_the_permission(persona, request):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    RECORDS[Incubator](secret_values(Incubator))
+    client = request.getfixturevalue(persona)
+    response = client.get(reverse("incubation:incubator_list"), {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert SECRET["phone"] not in cells and SECRET["name"] not in cells
+    assert MASKED["phone"] in cells and MASKED["name"] in cells
+
+
+def test_incubator_export_shows_contacts_with_the_permission(staff_user, staff_client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    RECORDS[Incubator](secret_values(Incubator))
+    grant(staff_user, Incubator)
+    response = staff_client.get(reverse("incubation:incubator_list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert SECRET["phone"] in cells and SECRET["name"] in cells
