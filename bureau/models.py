@@ -30,6 +30,9 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # Unmasks other people's contact data (bureau.personal_data.CONTACT_DATA_PERMISSION);
+        # explicit-only, like talent.view_personal_data.
+        permissions = [("view_contact_data", _("可查看联系人个人信息（未脱敏）"))]
 
     def __str__(self) -> str:
         return self.full_name or self.username

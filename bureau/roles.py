@@ -30,5 +30,5 @@ class Role(enum.Enum):
 DOMAIN_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance", "reports")
 STAFF_EXCLUDED_MODELS = {("bureau", "user")}
 # Permissions that no role group receives automatically: staff need them granted one by one
-# (personal data of the talent roster).
-EXPLICIT_ONLY_PERMISSIONS = {("talent", "view_personal_data")}
+# (personal data of the talent roster; other people's contact data: bureau.personal_data).
+EXPLICIT_ONLY_PERMISSIONS = {("talent", "view_personal_data"), ("bureau", "view_contact_data")}
