@@ -1,11 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .importing import (
@@ -15,7 +17,7 @@ from .importing import (
     ChineseIntegerWidget,
     LookupWidget,
     collect_errors,
-    template_dataset,
+    template_workbook,
 )
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .services import lock_period, unlock_period
@@ -29,11 +31,64 @@ PREVIEW_ROWS = 50
 MAX_ERRORS_SHOWN = 200
 
 
+UPDATE_LABEL = _("更新已有记录")
+UPDATE_HELP = _(
+    "勾选后，与系统中已有记录相同（按统一社会信用代码或该表的识别列）的行会更新该记录；"
+    "不勾选则这些行报错。无论是否勾选，文件中有一行出错就整个文件都不导入。"
+)
+
+
+class PortalImportForm(ImportForm):
+    update = forms.BooleanField(label=UPDATE_LABEL, help_text=UPDATE_HELP, required=False)
+
+
+class PortalConfirmImportForm(ConfirmImportForm):
+    update = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class AllOrNothingImportMixin:
     """Confirmed admin imports roll back entirely if any row turns out bad; the preview shows
-    the first rows and the errors in Chinese (row and column), not the whole file."""
+    the first rows and the errors in Chinese (row and column), not the whole file. The import
+    page offers to update the records a row matches (the command's --update)."""
 
     import_template_name = "admin/portal_import.html"
+    import_form_class = PortalImportForm
+    confirm_form_class = PortalConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        resource_kwargs["update"] = bool(cleaned.get("update"))
+        resource_kwargs["user"] = request.user
+        return resource_kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import too is all-or-nothing: a row that went bad since the preview
+        # (a record changed meanwhile) rolls the whole file back.
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            resource = self.get_import_resource_classes(request)[0]()
+            for error in collect_errors(resource, result)[:MAX_ERRORS_SHOWN]:
+                self.message_user(request, str(error), messages.ERROR)
+            self.message_user(request, _("文件未导入：请改正后重新上传。"), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_import",
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["update"] = bool(import_form.cleaned_data.get("update"))
+        return initial
 
     def get_urls(self):
         return [
@@ -46,12 +101,13 @@ class AllOrNothingImportMixin:
         ]
 
     def import_template_view(self, request):
-        """The import's blank Excel template: the header row, in the columns' order."""
+        """The import's blank Excel template: the header row in the columns' order, an example
+        row, the 填表说明 sheet and drop-down lists."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0]()
         response = HttpResponse(
-            template_dataset(resource).export("xlsx"),
+            template_workbook(resource),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = f"{self.opts.model_name}-import-template.xlsx"

@@ -5,6 +5,7 @@ as 羚羊平台, or an on-site evaluation): dimension scores and scenario levels
 level is computed here by the edition's rules. Column headers are Chinese.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from import_export import fields
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -80,6 +82,21 @@ class AssessmentResource(BaseResource):
     total_score = fields.Field("total_score", "总分", readonly=True)
     level = fields.Field(attribute=None, column_name="评测等级", readonly=True)
 
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "assessed_on": datetime.date(2024, 5, 10),
+        "source": "外部评测平台导入",
+        "evaluator": "羚羊工业互联网平台",
+        "external_ref": "LY-2024-0001",
+        "basis": 25,
+        "management": 15,
+        "effect": 10,
+    }
+    column_notes = {
+        "basis": "按所用评测版本的维度满分计分。",
+        "source": "不填时按「外部评测平台导入」。",
+    }
+
     class Meta:
         model = Assessment
         fields = (
@@ -109,7 +126,9 @@ class AssessmentResource(BaseResource):
         except Exception:  # no edition loaded yet: export still works, import reports it
             self._questionnaire = None
         if self._questionnaire is not None:
+            self.example = dict(type(self).example)
             for s in self._questionnaire.scenarios:
+                self.example[f"scenario_{s.code}"] = 1
                 name = f"scenario_{s.code}"
                 self.fields[name] = fields.Field(
                     attribute=None,
@@ -175,7 +194,12 @@ class AssessmentResource(BaseResource):
         instance.total_score = result.total
         instance.level = result.level.level
         instance.level_reasons = "；".join(result.level.reasons)
-        instance.submitted_at = timezone.now()
+        # Dated by the assessment, not by the day of the import.
+        instance.submitted_at = (
+            timezone.make_aware(datetime.datetime.combine(instance.assessed_on, datetime.time(9)))
+            if instance.assessed_on
+            else timezone.now()
+        )
         instance.submitted_by = (
             self.history_user if getattr(self.history_user, "pk", None) else None
         )
@@ -214,13 +238,23 @@ class ServiceDeliveryResource(BaseResource):
     unique_in_file = ("package", "enterprise", "delivered_on")
 
     package = fields.Field(
-        "package", "服务包", widget=LookupWidget(ServicePackage, "name", label="服务包")
+        "package",
+        "服务包",
+        widget=LookupWidget(ServicePackage, "name", label="服务包", dropdown=True),
     )
     enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
     enterprise_name = fields.Field(attribute=None, column_name="企业名称", readonly=True)
     delivered_on = fields.Field("delivered_on", "交付日期", widget=ChineseDateWidget())
     provider = fields.Field("provider", "实施服务商")
     note = fields.Field("note", "备注")
+
+    example = {
+        "package": "羚羊免费数字化软件服务包",
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "delivered_on": datetime.date(2024, 4, 1),
+        "provider": "羚羊工业互联网平台",
+        "note": "已开通账号并完成培训",
+    }
 
     class Meta:
         model = ServiceDelivery
@@ -250,6 +284,15 @@ class DiagnosticVisitResource(BaseResource):
     experts = fields.Field("experts", "随行专家/服务商")
     findings = fields.Field("findings", "现状与问题")
     recommendations = fields.Field("recommendations", "建议")
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "date": datetime.date(2024, 7, 16),
+        "kind": "诊断",
+        "experts": "示例数字化服务商",
+        "findings": "生产数据仍靠纸质记录",
+        "recommendations": "先上线MES系统的报工模块",
+    }
 
     class Meta:
         model = DiagnosticVisit

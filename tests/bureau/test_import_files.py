@@ -1,0 +1,248 @@
+"""Every import dataset, on real .xlsx files written by openpyxl from the dataset's own blank
+template: one valid row with every optional cell empty, then with every optional cell filled,
+through the management command and through the admin's import page.
+
+The datasets are those `import_data` lists, so a dataset added later is covered without editing
+this file; its template's example row must be a valid row in the `world` below (lookup columns
+take the first record on file, which the world provides).
+"""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.core.management import CommandError, call_command
+from django.db import models
+
+from bureau.admin import AllOrNothingImportMixin
+from bureau.importing import column_specs
+from bureau.management.commands.import_data import available_datasets
+from bureau.models import Activity, PeriodStatus
+from tests.digital.factories import DemoParkProjectFactory, ServicePackageFactory
+from tests.factories import EnterpriseFactory, PeriodFactory
+from tests.finance.factories import (
+    FinanceEventFactory,
+    InstitutionFactory,
+    ProductFactory,
+    SigningFactory,
+)
+from tests.incubation.factories import IncubatorFactory
+from tests.talent.factories import InstitutionFactory as TalentInstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+DATASETS = available_datasets()
+NAMES = sorted(DATASETS)
+
+
+def _admin_for(resource_class):
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, AllOrNothingImportMixin) and resource_class in (
+            model_admin.get_import_resource_classes(None)
+        ):
+            return model._meta.app_label, model._meta.model_name
+    return None
+
+
+@pytest.fixture
+def world(db):
+    """One record of each reference the datasets look up, so every example row is valid."""
+    enterprise = EnterpriseFactory(name="示例引用企业有限公司")
+    for quarter in (1, 2, 3, 4):
+        PeriodFactory(year=2024, quarter=quarter, status=PeriodStatus.OPEN)
+    IncubatorFactory(name="示例孵化器")
+    ServicePackageFactory()
+    bank = InstitutionFactory(name="示例银行舒城支行")
+    ProductFactory(name="示例贷", provider=bank)
+    event = FinanceEventFactory()
+    SigningFactory(event=event, bank=bank, enterprise=enterprise)
+    TalentInstitutionFactory(name="示例大学")
+    DemoParkProjectFactory()
+    return enterprise
+
+
+def test_every_dataset_has_an_admin_import_and_an_example_for_each_required_column():
+    assert {"activities", "targets", "periods", "service_packages"} <= set(DATASETS)
+    for name, resource_class in DATASETS.items():
+        assert _admin_for(resource_class), f"{name} has no admin import"
+        for spec in column_specs(resource_class()):
+            if spec.required:
+                assert spec.example not in (None, ""), f"{name}: no example for {spec.name}"
+
+
+def _template_rows(path) -> tuple[list[str], list]:
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return list(rows[0]), list(rows[1])
+
+
+def _filled_file(template: bytes, mode: str, resource) -> tuple[io.BytesIO, dict]:
+    """The template with one row more under the example: the example's values, optional
+    cells cleared when `mode` is "empty"."""
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    example = [c.value for c in sheet[2]]
+    specs = {s.name: s for s in column_specs(resource)}
+    row = []
+    for header, value in zip(headers, example, strict=True):
+        spec = specs[header]
+        keep = spec.required or bool(spec.condition) or (mode == "filled" and not spec.readonly)
+        row.append(value if keep else None)
+    sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out, dict(zip(headers, row, strict=True))
+
+
+def _snapshot(model) -> set:
+    return set(model.objects.values_list("pk", flat=True))
+
+
+def _assert_record(resource, before: set, cells: dict) -> None:
+    model = resource._meta.model
+    new = model.objects.exclude(pk__in=before)
+    assert new.count() == 1, "the example row is skipped, the row under it imported"
+    record = new.get()
+    for name, import_field in resource.fields.items():
+        if import_field.readonly or not import_field.attribute:
+            continue
+        if import_field.column_name not in cells:
+            continue
+        value = getattr(record, import_field.attribute)
+        cell = cells[import_field.column_name]
+        if cell in (None, ""):
+            model_field = model._meta.get_field(import_field.attribute)
+            allowed = {None, ""}
+            if model_field.has_default():
+                allowed.add(model_field.get_default())
+            assert value in allowed or name in resource.blank_defaults(), (name, value)
+            continue
+        expected = import_field.clean({import_field.column_name: cell})
+        if isinstance(expected, Decimal) or isinstance(value, Decimal):
+            assert Decimal(str(value)) == Decimal(str(expected)), name
+        elif isinstance(value, models.Model):
+            assert value == expected, name
+        else:
+            assert value == expected, (name, value, expected)
+
+
+def _template_by_command(name: str, tmp_path) -> bytes:
+    path = tmp_path / f"{name}-template.xlsx"
+    call_command("import_data", name, "--template", str(path), stdout=io.StringIO())
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("mode", ["empty", "filled"])
+@pytest.mark.parametrize("name", NAMES)
+def test_command_imports_the_datasets_own_template_with_one_row(world, tmp_path, name, mode):
+    resource = DATASETS[name]()
+    template = _template_by_command(name, tmp_path)
+    upload, cells = _filled_file(template, mode, resource)
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(upload.getvalue())
+    model = resource._meta.model
+    before = _snapshot(model)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_data", name, str(path), stdout=out, stderr=err)
+    except CommandError:
+        pytest.fail(f"{name} ({mode}) refused: {err.getvalue()}")
+    assert "跳过示例行 1 行" in out.getvalue()
+    _assert_record(DATASETS[name](), before, cells)
+
+
+@pytest.mark.parametrize("mode", ["empty", "filled"])
+@pytest.mark.parametrize("name", NAMES)
+def test_admin_imports_the_datasets_own_template_with_one_row(world, staff_client, name, mode):
+    app, model_name = _admin_for(DATASETS[name])
+    template = staff_client.get(f"/admin/{app}/{model_name}/import-template/").content
+    resource = DATASETS[name]()
+    upload, cells = _filled_file(template, mode, resource)
+    upload.name = f"{name}.xlsx"
+    url = f"/admin/{app}/{model_name}/import/"
+    html = staff_client.get(url).content.decode()
+    fmt = re.search(r'<option value="(\d+)"[^>]*>xlsx</option>', html).group(1)
+    model = resource._meta.model
+    before = _snapshot(model)
+    response = staff_client.post(url, {"format": fmt, "import_file": upload})
+    confirm = response.context["confirm_form"]
+    assert confirm is not None, response.context.get("portal_errors")
+    data = {field: confirm[field].value() for field in confirm.fields}
+    response = staff_client.post(f"/admin/{app}/{model_name}/process_import/", data)
+    assert response.status_code == 302
+    _assert_record(DATASETS[name](), before, cells)
+
+
+def _typed_columns(resource) -> tuple[str | None, str | None]:
+    specs = [s for s in column_specs(resource) if not s.readonly]
+    number = next((s.name for s in specs if s.kind in ("整数", "数字")), None)
+    date = next((s.name for s in specs if s.kind == "日期"), None)
+    return number, date
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_in_a_number_column_and_a_bad_date_name_row_and_column(world, tmp_path, name):
+    resource = DATASETS[name]()
+    if not any(_typed_columns(resource)):
+        pytest.skip("no number or date column")
+    template = _template_by_command(name, tmp_path)
+    upload, _cells = _filled_file(template, "filled", resource)
+    book = openpyxl.load_workbook(upload)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    number, date = _typed_columns(resource)
+    if number:
+        sheet.cell(row=3, column=headers.index(number) + 1).value = "一百二十"
+    if date:
+        sheet.cell(row=3, column=headers.index(date) + 1).value = "2024-13-45"
+    path = tmp_path / f"{name}-bad.xlsx"
+    book.save(path)
+    model = resource._meta.model
+    before = _snapshot(model)
+    activities = Activity.objects.count()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        call_command("import_data", name, str(path), stdout=io.StringIO(), stderr=err)
+    if number:
+        assert f"第3行「{number}」：「一百二十」不是有效的" in err.getvalue()
+    if date:
+        assert f"第3行「{date}」：「2024-13-45」不是有效的日期" in err.getvalue()
+    assert _snapshot(model) == before
+    assert Activity.objects.count() == activities
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_template_explains_every_column_and_offers_lists_for_coded_columns(tmp_path, name):
+    book = openpyxl.load_workbook(io.BytesIO(_template_by_command(name, tmp_path)))
+    data = book.worksheets[0]
+    assert data.title not in ("Tablib Dataset", "Sheet")
+    assert re.search(r"[\u4e00-\u9fff]", data.title)
+    guide = book["填表说明"]
+    explained = {row[0] for row in guide.iter_rows(min_row=5, values_only=True)}
+    headers = [c.value for c in data[1]]
+    assert set(headers) <= explained
+    assert "示例行" in guide["A1"].value
+    specs = column_specs(DATASETS[name]())
+    coded = [s for s in specs if s.kind == "可选值"]
+    validated = " ".join(str(v.sqref) for v in data.data_validations.dataValidation)
+    for spec in coded:
+        letter = openpyxl.utils.get_column_letter(headers.index(spec.name) + 1)
+        assert f"{letter}2:{letter}10000" in validated, spec.name
+    required = {row[0]: row[1] for row in guide.iter_rows(min_row=5, values_only=True)}
+    for spec in specs:
+        assert required[spec.name] in ("必填", "选填", "视情况", "仅导出")
+
+
+def test_example_row_holds_real_numbers_and_dates(tmp_path):
+    path = tmp_path / "qualifications.xlsx"
+    path.write_bytes(_template_by_command("qualifications", tmp_path))
+    headers, example = _template_rows(path)
+    assert isinstance(example[headers.index("批次年度")], int)
+    assert isinstance(example[headers.index("状态日期")], datetime.datetime)
