@@ -5,20 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .importing import (
     HEADER_ROWS,
-    BaseResource,
-    ChineseDateWidget,
-    ChineseIntegerWidget,
-    LookupWidget,
     collect_errors,
     template_workbook,
 )
+from .imports import ActivityResource, PeriodResource, TargetResource
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .services import lock_period, unlock_period
 
@@ -161,7 +157,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(PortalImportExportAdmin):
+    resource_classes = [PeriodResource]
     list_display = ("__str__", "year", "quarter", "status", "deadline", "locked_at", "locked_by")
     list_filter = ("status", "year")
     readonly_fields = ("locked_at", "locked_by")
@@ -184,25 +181,6 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 class ActivityKindAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
-
-
-class ActivityResource(BaseResource):
-    kind = fields.Field("kind", "类型", widget=LookupWidget(ActivityKind, "name", label="活动类型"))
-    date = fields.Field("date", "日期", widget=ChineseDateWidget())
-    topic = fields.Field("topic", "主题")
-    place = fields.Field("place", "地点")
-    attendance = fields.Field("attendance", "参加人数", widget=ChineseIntegerWidget())
-    notes = fields.Field("notes", "纪要")
-
-    class Meta:
-        model = Activity
-        fields = ("kind", "date", "topic", "place", "attendance", "notes")
-        import_id_fields = ()
-        clean_model_instances = True
-        skip_diff = True
-
-    def get_instance(self, instance_loader, row):
-        return None
 
 
 @admin.register(Activity)
@@ -233,14 +211,6 @@ class ActivityAdmin(PortalImportExportAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class TargetResource(resources.ModelResource):
-    class Meta:
-        model = Target
-        fields = ("year", "figure_key", "label", "target_value", "unit", "note")
-        import_id_fields = ("year", "figure_key")
-        clean_model_instances = True
 
 
 @admin.register(Target)

@@ -191,7 +191,10 @@ def _model_field(model, attribute: str | None) -> models.Field | None:
 def _default_widget(model_field: models.Field) -> widgets.Widget | None:
     """The Chinese widget for a model field, for columns declared without one."""
     if model_field.choices:
-        return ChoiceWidget(model_field.choices, blank=model_field.blank)
+        # A coded column with a default may be left empty: the default applies.
+        return ChoiceWidget(
+            model_field.choices, blank=model_field.blank or model_field.has_default()
+        )
     if isinstance(model_field, models.DateTimeField):
         return None
     if isinstance(model_field, models.DateField):
@@ -285,6 +288,24 @@ class BaseResource(resources.ModelResource):
         """Fields whose empty cell stands for a value of its own (职称级别: 无)."""
         return set()
 
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Many-to-many cells are saved after the row; check them now, named by their column.
+        for name, import_field in self.fields.items():
+            if isinstance(import_field.widget, widgets.ManyToManyWidget) and (
+                import_field.column_name in row
+            ):
+                try:
+                    import_field.clean(row)
+                except ValueError as exc:
+                    errors.setdefault(name, []).append(str(exc))
+        if errors:
+            raise ValidationError(errors)
+
     # --- blank cells ------------------------------------------------------------------------
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
@@ -294,7 +315,10 @@ class BaseResource(resources.ModelResource):
         model_field = _model_field(self._meta.model, field.attribute)
         if model_field is None or model_field.null or model_field.is_relation:
             return
-        if getattr(instance, model_field.attname, None) is not None:
+        current = getattr(instance, model_field.attname, None)
+        if current == "" and model_field.choices and model_field.has_default():
+            current = None  # a coded column left empty: the model's default (状态: 开放填报)
+        if current is not None:
             return
         # An empty cell (openpyxl reads None where a .csv gives ""): the column's empty value.
         if model_field.has_default():
@@ -742,6 +766,9 @@ def column_specs(resource: BaseResource) -> list[ColumnSpec]:
             fmt = _("须为系统中已有的%(label)s") % {"label": widget.label}
             values = widget.reference_values()
             choices = tuple(values or ())
+            example = widget.example_value() or example
+        elif hasattr(widget, "example_value"):
+            kind, fmt = "引用", _("须为系统中已有的记录，多个用；分隔")
             example = widget.example_value() or example
         elif isinstance(widget, ChineseDateWidget):
             kind, fmt = "日期", _("日期，如 2024-01-31（也可 2024/1/31、2024年1月31日）")

@@ -193,6 +193,7 @@ class FollowUpActionAdmin(PortalImportExportAdmin):
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ServicePackageResource]
     list_display = ("name", "kind", "provider", "unit_value", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "provider")
@@ -223,6 +224,7 @@ class FundAllocationInline(admin.TabularInline):
 
 @admin.register(DemoParkProject)
 class DemoParkProjectAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemoParkProjectResource]
     list_display = ("name", "approved_year", "budget", "general_contractor", "status")
     list_filter = ("status", "approved_year")
     search_fields = ("name", "general_contractor")
@@ -231,6 +233,7 @@ class DemoParkProjectAdmin(PortalImportExportAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.MilestoneResource]
     list_display = ("project", "stage", "planned_date", "actual_date", "status")
     list_filter = ("status", "stage", "project")
     search_fields = ("project__name", "note")

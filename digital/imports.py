@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields
+from import_export import fields, widgets
 
 from bureau.importing import (
     EXAMPLE_CREDIT_CODE,
@@ -29,7 +29,9 @@ from .models import (
     Assessment,
     AssessmentSource,
     AssessmentStatus,
+    DemoParkProject,
     DiagnosticVisit,
+    Milestone,
     ServiceDelivery,
     ServicePackage,
     VisitKind,
@@ -322,8 +324,149 @@ class DiagnosticVisitResource(BaseResource):
         return super().get_queryset().select_related("enterprise")
 
 
+class YesNoWidget(widgets.Widget):
+    """是/否 (also 1/0, true/false); an empty cell is the field's default."""
+
+    YES = {"是", "1", "true", "True", "TRUE", "在供", "y", "Y"}
+    NO = {"否", "0", "false", "False", "FALSE", "停供", "n", "N"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(f"「{value}」应填「是」或「否」")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class ServicePackageResource(BaseResource):
+    """Service packages (服务包) by name: a known name updates it, a new one adds it; their
+    deliveries come with `digital_deliveries`."""
+
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "名称")
+    kind = fields.Field("kind", "类别")
+    provider = fields.Field("provider", "服务商")
+    contents = fields.Field("contents", "服务内容")
+    unit_value = fields.Field("unit_value", "单价（元）")
+    is_active = fields.Field("is_active", "在供（是/否）", widget=YesNoWidget())
+
+    example = {
+        "name": "示例免费数字化软件服务包",
+        "kind": "免费数字化软件服务包",
+        "provider": "示例工业互联网平台",
+        "contents": "MES报工、设备联网、云上ERP",
+        "unit_value": 20000,
+        "is_active": "是",
+    }
+    column_notes = {"kind": "「免费数字化软件服务包」计入推广服务包的企业数。"}
+
+    class Meta:
+        model = ServicePackage
+        fields = ("name", "kind", "provider", "contents", "unit_value", "is_active")
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_diff = True
+
+
+class DemoParkProjectResource(BaseResource):
+    """The demonstration-park project(s) (数字化转型示范园区项目) by name, with the budget."""
+
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "项目名称")
+    programme = fields.Field("programme", "项目类别")
+    approved_year = fields.Field("approved_year", "立项年度")
+    budget = fields.Field("budget", "项目金额（元）")
+    general_contractor = fields.Field("general_contractor", "总包商")
+    status = fields.Field("status", "状态")
+    description = fields.Field("description", "项目概况")
+
+    example = {
+        "name": "示例产业数字化转型示范园区项目",
+        "programme": "中小企业数字化转型城市试点",
+        "approved_year": 2024,
+        "budget": 18000000,
+        "general_contractor": "示例数字科技有限公司",
+        "status": "实施中",
+        "description": "一区一业一样板",
+    }
+    column_notes = {"status": "不填时为「前期准备」。"}
+
+    class Meta:
+        model = DemoParkProject
+        fields = (
+            "name",
+            "programme",
+            "approved_year",
+            "budget",
+            "general_contractor",
+            "status",
+            "description",
+        )
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_diff = True
+
+
+class MilestoneResource(BaseResource):
+    """Milestones (项目节点) of a demonstration project, by project and stage: a stage on file
+    is updated (its status and dates), a new one added."""
+
+    unique_in_file = ("project", "stage")
+
+    project = fields.Field(
+        "project",
+        "项目名称",
+        widget=LookupWidget(DemoParkProject, "name", label="示范园区项目", dropdown=True),
+    )
+    stage = fields.Field("stage", "节点")
+    planned_date = fields.Field("planned_date", "计划完成日期")
+    actual_date = fields.Field("actual_date", "实际完成日期")
+    status = fields.Field("status", "状态")
+    note = fields.Field("note", "说明")
+
+    example = {
+        "project": "示例产业数字化转型示范园区项目",
+        "stage": "总包商遴选",
+        "planned_date": datetime.date(2024, 6, 30),
+        "actual_date": datetime.date(2024, 6, 18),
+        "status": "已完成",
+        "note": "已完成公开招标",
+    }
+    required_when = {
+        "actual_date": "状态为「已完成」时必填；其余状态不填。",
+        "status": "填写了实际完成日期时须为「已完成」；不填时为「未开始」。",
+    }
+
+    class Meta:
+        model = Milestone
+        fields = ("project", "stage", "planned_date", "actual_date", "status", "note")
+        import_id_fields = ("project", "stage")
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("project", "stage")
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
+
+
 DATASETS = {
     "digital_assessments": AssessmentResource,
     "digital_deliveries": ServiceDeliveryResource,
     "digital_visits": DiagnosticVisitResource,
+    "service_packages": ServicePackageResource,
+    "demo_projects": DemoParkProjectResource,
+    "demo_milestones": MilestoneResource,
 }

@@ -17,6 +17,7 @@ import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.db import models
+from import_export import widgets
 
 from bureau.admin import AllOrNothingImportMixin
 from bureau.importing import column_specs
@@ -117,6 +118,10 @@ def _assert_record(resource, before: set, cells: dict) -> None:
             continue
         value = getattr(record, import_field.attribute)
         cell = cells[import_field.column_name]
+        if isinstance(import_field.widget, widgets.ManyToManyWidget):
+            expected = import_field.clean({import_field.column_name: cell})
+            assert set(value.all()) == set(expected), name
+            continue
         if cell in (None, ""):
             model_field = model._meta.get_field(import_field.attribute)
             allowed = {None, ""}
