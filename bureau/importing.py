@@ -284,6 +284,57 @@ class BaseResource(resources.ModelResource):
     def required_columns(self) -> tuple[str, ...]:
         return self.unique_in_file
 
+    # --- re-importing a corrected file -------------------------------------------------------
+
+    def find_existing(self, row):
+        """The record on file with the row's natural key (the latest, should there be two)."""
+        if not self.natural_key:
+            return None
+        lookup = {}
+        for name in self.natural_key:
+            import_field = self.fields[name]
+            try:
+                value = import_field.clean(row)
+            except (ValueError, ValidationError):
+                return None  # the cell's own error is reported with the row
+            if value in (None, ""):
+                model_field = _model_field(self._meta.model, import_field.attribute)
+                if model_field is None or not model_field.null:
+                    return None
+                lookup[f"{import_field.attribute}__isnull"] = True
+            else:
+                lookup[import_field.attribute] = value
+        return self._meta.model.objects.filter(**lookup).order_by("-pk").first()
+
+    def existing_for_update(self, row):
+        """With update: the record this row corrects (its status before kept), else None."""
+        if not self.update_existing:
+            return None
+        found = self.find_existing(row)
+        if found is not None:
+            found._status_before_import = getattr(found, "status", None)
+        return found
+
+    def record_status_change(self, instance) -> None:
+        """After an update: a status the file changed goes into the pipeline's history, dated
+        as the row says (status_changed_at, from apply_status_date)."""
+        before = getattr(instance, "_status_before_import", None)
+        if before is None or before == instance.status:
+            return
+        from django.contrib.contenttypes.models import ContentType
+
+        from .models import ApplicationTransition
+
+        ApplicationTransition.objects.create(
+            content_type=ContentType.objects.get_for_model(type(instance)),
+            object_id=instance.pk,
+            from_status=before,
+            to_status=instance.status,
+            at=instance.status_changed_at,
+            by=self.history_user if getattr(self.history_user, "pk", None) else None,
+            remark="Excel导入更正",
+        )
+
     def blank_defaults(self) -> set[str]:
         """Fields whose empty cell stands for a value of its own (职称级别: 无)."""
         return set()

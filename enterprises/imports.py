@@ -152,13 +152,24 @@ class EnterpriseResource(BaseResource):
         return False
 
     def extra_row_errors(self, instance) -> dict:
-        if instance.credit_code in self._registered:
-            return {"credit_code": "统一社会信用代码已存在于企业库。"}
+        if instance.pk is None and instance.credit_code in self._registered:
+            return {
+                "credit_code": _(
+                    "统一社会信用代码已存在于企业库（如需用本文件更新这些企业，"
+                    "请勾选「更新已有记录」或加 --update）。"
+                )
+            }
         return {}
 
     def get_instance(self, instance_loader, row):
-        # Create-only: a code already registered is reported by extra_row_errors.
-        return None
+        # Without update a code already registered is reported by extra_row_errors; with it,
+        # the registered enterprise is updated in place (one query, for registered codes only).
+        if not self.update_existing:
+            return None
+        code = credit_code.normalize(str(row.get(self.fields["credit_code"].column_name) or ""))
+        if code not in self._registered:
+            return None
+        return Enterprise.objects.filter(credit_code=code).first()
 
     def get_queryset(self):
         return super().get_queryset().select_related("zone")
@@ -560,12 +571,15 @@ class QualificationResource(BaseResource):
         return found
 
     def extra_row_errors(self, instance: Qualification) -> dict:
+        if instance.pk is not None:
+            return {}  # a record on file, corrected by an update
         status = self._open.get((instance.enterprise_id, instance.kind_id, instance.batch_year))
         if status is None:
             return {}
         return {
             "kind": _(
-                "该企业已有%(y)s批次的「%(k)s」记录（%(s)s）：状态变更请在资质页面办理，不能重复导入。"
+                "该企业已有%(y)s批次的「%(k)s」记录（%(s)s）：状态变更请在资质页面办理，"
+                "或勾选「更新已有记录」（--update）用本文件更正。"
             )
             % {
                 "y": instance.batch_year or _("未填"),
@@ -579,7 +593,9 @@ class QualificationResource(BaseResource):
         return {"level", "approved_on"}
 
     def get_instance(self, instance_loader, row):
-        return None  # always added: existing records change through the transition form
+        # Added, unless the user asks to update: then the record with the row's enterprise,
+        # kind and batch year is corrected in place (a changed status enters the history).
+        return self.existing_for_update(row)
 
     def before_save_instance(self, instance, row, **kwargs):
         # status_changed_at was dated from the row by apply_status_date.
@@ -587,7 +603,9 @@ class QualificationResource(BaseResource):
         instance._change_reason = "Excel导入"
 
     def after_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
+        if getattr(instance, "_status_before_import", None) is not None:
+            self.record_status_change(instance)
+        elif instance.pk:
             record_initial_status(instance, by=self.history_user, remark="Excel导入")
 
     def get_queryset(self):

@@ -238,7 +238,8 @@ class _ApplicationResource(BaseResource):
     }
 
     def get_instance(self, instance_loader, row):
-        return None
+        # Added, unless the user asks to update the record with the row's natural key.
+        return self.existing_for_update(row)
 
     def blank_defaults(self) -> set[str]:
         return {"approved_on"}  # an approved record's 认定日期: its status date
@@ -255,7 +256,9 @@ class _ApplicationResource(BaseResource):
             raise ValidationError(errors)
 
     def after_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
+        if getattr(instance, "_status_before_import", None) is not None:
+            self.record_status_change(instance)
+        elif instance.pk:
             record_initial_status(instance, by=self.history_user, remark="Excel导入")
 
 
@@ -268,6 +271,7 @@ class RDPlatformResource(_ApplicationResource):
     name = fields.Field("name", "平台名称")
     tech_field = fields.Field("tech_field", "技术领域")
 
+    natural_key = ("enterprise", "kind", "name")
     example = {
         **_ApplicationResource.COMMON_EXAMPLE,
         "name": "示例光电显示工程技术研究中心",
@@ -290,6 +294,7 @@ class PlatformRecognitionResource(_ApplicationResource):
     product_name = fields.Field("product_name", "产品名称")
     title = fields.Field("title", "名称")
 
+    natural_key = ("enterprise", "kind", "batch_year")
     example = {
         **_ApplicationResource.COMMON_EXAMPLE,
         "kind": "数字化车间",

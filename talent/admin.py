@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
 
+from . import imports
 from .imports import TalentResource
 from .masking import mask_name, mask_phone
 from .models import (
@@ -179,6 +180,7 @@ class TalentActivityAdmin(SimpleHistoryAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.InstitutionResource]
     list_display = ("name", "kind", "city", "research_fields", "contact_person", "n_agreements")
     list_filter = ("kind", "city")
     search_fields = ("name", "short_name", "research_fields", "capabilities")
@@ -193,6 +195,7 @@ class InstitutionAdmin(PortalImportExportAdmin):
 
 @admin.register(CooperationAgreement)
 class CooperationAgreementAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.CooperationAgreementResource]
     list_display = ("title", "enterprise", "institution", "kind", "signed_on", "end_on", "value")
     list_filter = ("kind", "institution", ("signed_on", admin.DateFieldListFilter))
     search_fields = ("title", "enterprise__name", "institution__name")
@@ -204,6 +207,7 @@ class CooperationAgreementAdmin(PortalImportExportAdmin):
 
 @admin.register(TechnologyDemand)
 class TechnologyDemandAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.TechnologyDemandResource]
     list_display = ("title", "enterprise", "field", "status", "budget", "raised_on", "deadline")
     list_filter = ("status", "field", ("raised_on", admin.DateFieldListFilter))
     search_fields = ("title", "description", "enterprise__name")

@@ -251,3 +251,74 @@ def test_example_row_holds_real_numbers_and_dates(tmp_path):
     headers, example = _template_rows(path)
     assert isinstance(example[headers.index("批次年度")], int)
     assert isinstance(example[headers.index("状态日期")], datetime.datetime)
+
+
+def test_blank_optional_cells_of_a_hand_made_xlsx_import_as_the_same_csv_does(world, tmp_path):
+    """The finding: an empty 备注 cell failed the row (NOT NULL constraint failed)."""
+    from incubation.models import RDPlatform, RDPlatformKind
+
+    headers = ["统一社会信用代码", "平台类型", "平台名称", "技术领域", "状态", "批次年度", "备注"]
+    row = [
+        world.credit_code,
+        RDPlatformKind.objects.first().name,
+        "示例中心",
+        None,
+        "培育对象",
+        2024,
+        None,
+    ]
+    book = openpyxl.Workbook()
+    book.active.append(headers)
+    book.active.append(row)
+    path = tmp_path / "platforms.xlsx"
+    book.save(path)
+    call_command("import_data", "rd_platforms", str(path), stdout=io.StringIO())
+    platform = RDPlatform.objects.get()
+    assert (platform.remark, platform.tech_field) == ("", "")
+
+
+def test_a_database_refusal_names_the_row_and_column_in_chinese(world, tmp_path, monkeypatch):
+    """A refusal only the database sees (here a duplicate target, with the per-row check
+    switched off) is reported as 第N行「列名」：原因, not as the database's English text."""
+    from bureau.imports import TargetResource
+    from tests.factories import TargetFactory
+
+    TargetFactory(year=2025, figure_key="bureau.activities.policy_seminar", target_value=10)
+    monkeypatch.setattr(TargetResource, "get_instance", lambda self, loader, row: None)
+    monkeypatch.setattr(TargetResource, "validate_unique_per_row", lambda self: False)
+    book = openpyxl.Workbook()
+    book.active.append(["年度", "指标（代码或名称）", "目标值"])
+    book.active.append([2025, "bureau.activities.policy_seminar", 12])
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "targets", str(path), stdout=io.StringIO(), stderr=err)
+    assert "第2行「年度」：与已有记录重复（年度、指标（代码或名称））" in err.getvalue()
+    assert "constraint" not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("NOT NULL constraint failed: incubation_rdplatform.remark", ("备注", "不能为空")),
+        (
+            'null value in column "remark" of relation "incubation_rdplatform" violates '
+            "not-null constraint",
+            ("备注", "不能为空"),
+        ),
+        (
+            'new row for relation "x" violates check constraint '
+            '"incubation_rdplatform_valid_to_after_from"',
+            ("有效期至", "有效期至不能早于有效期起。"),
+        ),
+        ("value too long for type character varying(200)", ("", "内容过长（最多200个字）")),
+    ],
+)
+def test_database_messages_are_translated(message, expected):
+    from django.db import IntegrityError
+
+    from bureau.importing import describe_error
+    from incubation.imports import RDPlatformResource
+
+    assert describe_error(RDPlatformResource(), IntegrityError(message)) == expected
