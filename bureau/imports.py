@@ -19,6 +19,7 @@ from enterprises.models import Enterprise
 
 from .importing import (
     EXAMPLE_CREDIT_CODE,
+    STATUS_DATE_NOTE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -26,8 +27,19 @@ from .importing import (
     ChoiceWidget,
     LookupWidget,
     TextWidget,
+    apply_status_date,
+    status_date_field,
 )
-from .models import Activity, ActivityKind, PeriodStatus, ReportingPeriod, Target
+from .models import (
+    Activity,
+    ActivityKind,
+    ApplicationStatus,
+    Level,
+    PeriodStatus,
+    ReportingPeriod,
+    Target,
+)
+from .services import record_initial_status
 
 CODE_SEPARATORS = re.compile(r"[;；,，、\s]+")
 
@@ -65,6 +77,12 @@ class CreditCodesWidget(widgets.ManyToManyWidget):
     def example_value(self) -> str | None:
         codes = list(Enterprise.objects.order_by("pk").values_list("credit_code", flat=True)[:2])
         return "；".join(codes) or None
+
+
+def _enterprise_widget() -> LookupWidget:
+    return LookupWidget(
+        Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
+    )
 
 
 def _finance_kinds() -> tuple[str, ...]:
@@ -334,6 +352,80 @@ class PeriodResource(BaseResource):
             instance.locked_by = None
         instance._history_user = self.history_user
         instance._change_reason = "Excel导入"
+
+
+class ApplicationResource(BaseResource):
+    """Common columns of pipeline records imported from a spreadsheet (existing records, at
+    the status the sheet states), shared by every app's pipeline imports: each keeps its first
+    status in the history, dated by the row (apply_status_date); with update, a row matching a
+    record's natural key corrects it and a changed status enters the history."""
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    level = fields.Field("level", "级别", widget=ChoiceWidget(Level.choices, blank=True))
+    status = fields.Field("status", "状态", widget=ChoiceWidget(ApplicationStatus.choices))
+    batch_year = fields.Field("batch_year", "批次年度", widget=ChineseIntegerWidget())
+    certificate_no = fields.Field("certificate_no", "证书编号")
+    approved_on = fields.Field("approved_on", "认定日期", widget=ChineseDateWidget())
+    valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
+    valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
+    remark = fields.Field("remark", "备注")
+    status_date = status_date_field()
+
+    column_notes = {"status_date": STATUS_DATE_NOTE}
+    required_when = {
+        "level": "状态为「已认定」时必填。",
+        "batch_year": "批次年度与状态日期至少填一项。",
+        "status_date": "批次年度与状态日期至少填一项。",
+    }
+
+    COMMON = (
+        "enterprise",
+        "level",
+        "status",
+        "batch_year",
+        "certificate_no",
+        "approved_on",
+        "valid_from",
+        "valid_to",
+        "remark",
+        "status_date",
+    )
+    COMMON_EXAMPLE = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "level": "省级",
+        "status": "已认定",
+        "batch_year": 2024,
+        "certificate_no": "WJ2024-015",
+        "approved_on": datetime.date(2024, 12, 10),
+        "valid_from": datetime.date(2024, 12, 10),
+        "valid_to": datetime.date(2027, 12, 9),
+        "remark": "省经信厅公布",
+        "status_date": datetime.date(2024, 12, 10),
+    }
+
+    def get_instance(self, instance_loader, row):
+        # Added, unless the user asks to update the record with the row's natural key.
+        return self.existing_for_update(row)
+
+    def blank_defaults(self) -> set[str]:
+        return {"approved_on"}  # an approved record's 认定日期: its status date
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for column, message in apply_status_date(instance, row).items():
+            errors.setdefault(column, [message])
+        if errors:
+            raise ValidationError(errors)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if getattr(instance, "_status_before_import", None) is not None:
+            self.record_status_change(instance)
+        elif instance.pk:
+            record_initial_status(instance, by=self.history_user, remark="Excel导入")
 
 
 DATASETS = {

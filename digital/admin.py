@@ -252,6 +252,7 @@ class FundAllocationAdmin(PortalImportExportAdmin):
 
 @admin.register(DemonstrationEnterprise)
 class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemonstrationEnterpriseResource]
     list_display = ("enterprise", "group", "year", "project", "case_title")
     list_filter = ("group", "year", "project")
     search_fields = ("enterprise__name", "case_title")
@@ -261,6 +262,7 @@ class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
 
 @admin.register(ProvincialDemoApplication)
 class ProvincialDemoApplicationAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ProvincialDemoApplicationResource]
     list_display = ("enterprise", "project_title", "batch_year", "status", "level", "approved_on")
     list_filter = ("status", "batch_year", "level")
     search_fields = ("enterprise__name", "project_title", "certificate_no")

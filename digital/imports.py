@@ -21,6 +21,7 @@ from bureau.importing import (
     ChoiceWidget,
     LookupWidget,
 )
+from bureau.imports import ApplicationResource
 from enterprises import credit_code
 from enterprises.models import Enterprise
 
@@ -29,9 +30,11 @@ from .models import (
     Assessment,
     AssessmentSource,
     AssessmentStatus,
+    DemonstrationEnterprise,
     DemoParkProject,
     DiagnosticVisit,
     Milestone,
+    ProvincialDemoApplication,
     ServiceDelivery,
     ServicePackage,
     VisitKind,
@@ -462,6 +465,72 @@ class MilestoneResource(BaseResource):
             return None
 
 
+class DemonstrationEnterpriseResource(BaseResource):
+    """The year's "3+3+6" demonstration enterprises (示范企业), by enterprise and year: a
+    known pair is updated (its group), a new one added."""
+
+    unique_in_file = ("enterprise", "year")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    group = fields.Field("group", "示范类别")
+    year = fields.Field("year", "年度")
+    project = fields.Field(
+        "project",
+        "所属项目",
+        widget=LookupWidget(DemoParkProject, "name", label="示范园区项目", dropdown=True),
+    )
+    case_title = fields.Field("case_title", "示范案例/场景")
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "group": "数字化转型示范企业",
+        "year": 2024,
+        "project": "示例产业数字化转型示范园区项目",
+        "case_title": "光电模组智能排产",
+    }
+
+    class Meta:
+        model = DemonstrationEnterprise
+        fields = ("enterprise", "group", "year", "project", "case_title")
+        import_id_fields = ("enterprise", "year")
+        clean_model_instances = True
+        skip_diff = True
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
+
+
+class ProvincialDemoApplicationResource(ApplicationResource):
+    """Applications for the provincial typical digital-transformation demonstration projects
+    (省级中小企业数字化转型典型示范项目), through the shared pipeline."""
+
+    project_title = fields.Field("project_title", "项目名称")
+    programme = fields.Field("programme", "申报类别")
+
+    natural_key = ("enterprise", "batch_year", "project_title")
+    example = {
+        **ApplicationResource.COMMON_EXAMPLE,
+        "project_title": "示例光电模组数字化转型项目",
+        "programme": "省级中小企业数字化转型典型示范项目",
+    }
+
+    class Meta:
+        model = ProvincialDemoApplication
+        fields = ("project_title", "programme", *ApplicationResource.COMMON)
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "project_title", "status")
+
+
 DATASETS = {
     "digital_assessments": AssessmentResource,
     "digital_deliveries": ServiceDeliveryResource,
@@ -469,4 +538,6 @@ DATASETS = {
     "service_packages": ServicePackageResource,
     "demo_projects": DemoParkProjectResource,
     "demo_milestones": MilestoneResource,
+    "demo_enterprises": DemonstrationEnterpriseResource,
+    "provincial_demo_applications": ProvincialDemoApplicationResource,
 }

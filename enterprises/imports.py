@@ -397,7 +397,16 @@ class QualificationKindWidget(LookupWidget):
     """A qualification kind by its code (hitech), name (高新技术企业) or short name (高企)."""
 
     def __init__(self) -> None:
-        super().__init__(QualificationKind, "code", label="资质类型")
+        super().__init__(QualificationKind, "code", label="资质类型", dropdown=True)
+
+    def example_value(self) -> str | None:
+        first = QualificationKind.objects.order_by("order", "pk").first()
+        return None if first is None else first.name
+
+    def reference_values(self, limit: int = 200) -> list[str] | None:
+        return list(
+            QualificationKind.objects.order_by("order", "pk").values_list("name", flat=True)
+        )
 
     def kinds(self) -> dict[str, QualificationKind]:
         if self._cache is None:
@@ -589,8 +598,8 @@ class QualificationResource(BaseResource):
         }
 
     def blank_defaults(self) -> set[str]:
-        # The kind's level; the status date for an approved title's 认定日期.
-        return {"level", "approved_on"}
+        # The kind's level and validity; the status date for an approved title's 认定日期.
+        return {"level", "approved_on", "valid_from", "valid_to"}
 
     def get_instance(self, instance_loader, row):
         # Added, unless the user asks to update: then the record with the row's enterprise,

@@ -4,7 +4,6 @@ and the column."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from import_export import fields
 
@@ -17,11 +16,9 @@ from bureau.importing import (
     ChineseIntegerWidget,
     ChoiceWidget,
     LookupWidget,
-    apply_status_date,
-    status_date_field,
 )
-from bureau.models import ApplicationStatus, Level
-from bureau.services import record_initial_status
+from bureau.imports import ApplicationResource
+from bureau.models import Level
 from enterprises import credit_code
 from enterprises.models import Enterprise, ParkZone
 
@@ -190,79 +187,7 @@ class TenancyResource(BaseResource):
         return None
 
 
-class _ApplicationResource(BaseResource):
-    """Common columns of pipeline records imported from a spreadsheet (existing records, at
-    the status the sheet states); each keeps its first status in the history."""
-
-    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
-    level = fields.Field("level", "级别", widget=ChoiceWidget(Level.choices, blank=True))
-    status = fields.Field("status", "状态", widget=ChoiceWidget(ApplicationStatus.choices))
-    batch_year = fields.Field("batch_year", "批次年度", widget=ChineseIntegerWidget())
-    certificate_no = fields.Field("certificate_no", "证书编号")
-    approved_on = fields.Field("approved_on", "认定日期", widget=ChineseDateWidget())
-    valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
-    valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
-    remark = fields.Field("remark", "备注")
-    status_date = status_date_field()
-
-    column_notes = {"status_date": STATUS_DATE_NOTE}
-    required_when = {
-        "level": "状态为「已认定」时必填。",
-        "batch_year": "批次年度与状态日期至少填一项。",
-        "status_date": "批次年度与状态日期至少填一项。",
-    }
-
-    COMMON = (
-        "enterprise",
-        "level",
-        "status",
-        "batch_year",
-        "certificate_no",
-        "approved_on",
-        "valid_from",
-        "valid_to",
-        "remark",
-        "status_date",
-    )
-    COMMON_EXAMPLE = {
-        "enterprise": EXAMPLE_CREDIT_CODE,
-        "level": "省级",
-        "status": "已认定",
-        "batch_year": 2024,
-        "certificate_no": "WJ2024-015",
-        "approved_on": datetime.date(2024, 12, 10),
-        "valid_from": datetime.date(2024, 12, 10),
-        "valid_to": datetime.date(2027, 12, 9),
-        "remark": "省经信厅公布",
-        "status_date": datetime.date(2024, 12, 10),
-    }
-
-    def get_instance(self, instance_loader, row):
-        # Added, unless the user asks to update the record with the row's natural key.
-        return self.existing_for_update(row)
-
-    def blank_defaults(self) -> set[str]:
-        return {"approved_on"}  # an approved record's 认定日期: its status date
-
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        for column, message in apply_status_date(instance, row).items():
-            errors.setdefault(column, [message])
-        if errors:
-            raise ValidationError(errors)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if getattr(instance, "_status_before_import", None) is not None:
-            self.record_status_change(instance)
-        elif instance.pk:
-            record_initial_status(instance, by=self.history_user, remark="Excel导入")
-
-
-class RDPlatformResource(_ApplicationResource):
+class RDPlatformResource(ApplicationResource):
     kind = fields.Field(
         "kind",
         "平台类型",
@@ -273,14 +198,14 @@ class RDPlatformResource(_ApplicationResource):
 
     natural_key = ("enterprise", "kind", "name")
     example = {
-        **_ApplicationResource.COMMON_EXAMPLE,
+        **ApplicationResource.COMMON_EXAMPLE,
         "name": "示例光电显示工程技术研究中心",
         "tech_field": "新型显示",
     }
 
     class Meta:
         model = RDPlatform
-        fields = ("kind", "name", "tech_field", *_ApplicationResource.COMMON)
+        fields = ("kind", "name", "tech_field", *ApplicationResource.COMMON)
         import_id_fields = ()
         clean_model_instances = True
         skip_diff = True
@@ -289,14 +214,14 @@ class RDPlatformResource(_ApplicationResource):
         return ("enterprise", "kind", "name", "status")
 
 
-class PlatformRecognitionResource(_ApplicationResource):
+class PlatformRecognitionResource(ApplicationResource):
     kind = fields.Field("kind", "认定类别", widget=ChoiceWidget(RecognitionKind.choices))
     product_name = fields.Field("product_name", "产品名称")
     title = fields.Field("title", "名称")
 
     natural_key = ("enterprise", "kind", "batch_year")
     example = {
-        **_ApplicationResource.COMMON_EXAMPLE,
+        **ApplicationResource.COMMON_EXAMPLE,
         "kind": "数字化车间",
         "product_name": "",
         "title": "示例光电模组数字化车间",
@@ -308,7 +233,7 @@ class PlatformRecognitionResource(_ApplicationResource):
 
     class Meta:
         model = PlatformRecognition
-        fields = ("kind", "product_name", "title", *_ApplicationResource.COMMON)
+        fields = ("kind", "product_name", "title", *ApplicationResource.COMMON)
         import_id_fields = ()
         clean_model_instances = True
         skip_diff = True
