@@ -367,8 +367,12 @@ class BaseResource(resources.ModelResource):
         if model_field is None or model_field.null or model_field.is_relation:
             return
         current = getattr(instance, model_field.attname, None)
-        if current == "" and model_field.choices and model_field.has_default():
-            current = None  # a coded column left empty: the model's default (状态: 开放填报)
+        if (
+            current == ""
+            and model_field.has_default()
+            and (model_field.choices or not model_field.blank)
+        ):
+            current = None  # left empty: the model's default (状态: 开放填报; 申报类别)
         if current is not None:
             return
         # An empty cell (openpyxl reads None where a .csv gives ""): the column's empty value.
@@ -387,9 +391,9 @@ class BaseResource(resources.ModelResource):
 
     def is_example_row(self, row) -> bool:
         example = self.example_keys()
-        if not any(example.values()):
-            return False
-        return all(cell_key(row.get(name)) == key for name, key in example.items() if name in row)
+        if not any(example.values()) or not set(example) <= set(row):
+            return False  # not the template's layout: no example to skip
+        return all(cell_key(row.get(name)) == key for name, key in example.items())
 
     def import_row(self, row, instance_loader, **kwargs):
         # The template's first data row is its example (示例): left as it is, it is no data.
@@ -598,10 +602,14 @@ def _constraint(model, name: str):
 def _constraint_fields(constraint) -> list[str]:
     names = list(getattr(constraint, "fields", ()) or ())
     condition = getattr(constraint, "condition", None)
-    if not names and condition is not None:
-        for child in condition.flatten():
+    pending = [condition] if not names and condition is not None else []
+    while pending:
+        node = pending.pop(0)
+        for child in getattr(node, "children", ()):
             if isinstance(child, tuple):
                 names.append(child[0].split("__", 1)[0])
+            else:
+                pending.append(child)
     return list(dict.fromkeys(names))
 
 

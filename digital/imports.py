@@ -70,7 +70,8 @@ class AssessmentResource(BaseResource):
             [
                 (AssessmentSource.EXTERNAL, "外部评测平台导入"),
                 (AssessmentSource.STAFF, "局工作人员录入"),
-            ]
+            ],
+            blank=True,
         ),
     )
     evaluator = fields.Field("evaluator", "评测机构/平台")
@@ -144,6 +145,9 @@ class AssessmentResource(BaseResource):
 
     def required_columns(self):
         return ("enterprise", "assessed_on", "basis", "management", "effect")
+
+    def blank_defaults(self) -> set[str]:
+        return {"source"}  # 外部评测平台导入
 
     def get_instance(self, instance_loader, row):
         return None

@@ -66,7 +66,7 @@ def world(db):
     return enterprise
 
 
-def test_every_dataset_has_an_admin_import_and_an_example_for_each_required_column():
+def test_every_dataset_has_an_admin_import_and_an_example_for_each_required_column(world):
     assert {"activities", "targets", "periods", "service_packages"} <= set(DATASETS)
     for name, resource_class in DATASETS.items():
         assert _admin_for(resource_class), f"{name} has no admin import"
