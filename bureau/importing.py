@@ -791,7 +791,8 @@ def _unit_of(column: str) -> str:
 def _is_required(resource: BaseResource, name: str, import_field, model_field) -> bool:
     if import_field.readonly:
         return False
-    if name in resource.required_columns() or name in resource.also_required:
+    required = getattr(resource, "required_columns", tuple)()
+    if name in required or name in getattr(resource, "also_required", ()):
         return True
     widget = import_field.widget
     if isinstance(widget, ChoiceWidget):

@@ -28,6 +28,7 @@ from .importing import (
     LookupWidget,
     TextWidget,
     apply_status_date,
+    cell_key,
     status_date_field,
 )
 from .models import (
@@ -98,7 +99,9 @@ class ActivityResource(BaseResource):
     (政银推进会, 银企对接会), which get their finance row so that signings can name them. With
     update, a row with the kind, date and topic of an activity on file updates it."""
 
-    unique_in_file = ("kind", "date", "topic")
+    # Several door-to-door visits of one day may share a topic: the participants tell them
+    # apart, so they are part of an activity's identity.
+    unique_in_file = ("kind", "date", "topic", "enterprises")
 
     kind = fields.Field(
         "kind",
@@ -130,7 +133,7 @@ class ActivityResource(BaseResource):
         "topic": "数字化转型相关会议的主题请包含「数字化」，以便计入数字化转型会议次数。",
         "enterprises": "多个代码用；或、分隔；不填表示不记录参与企业。",
     }
-    natural_key = ("kind", "date", "topic")
+    natural_key = ("kind", "date", "topic", "enterprises")
 
     class Meta:
         model = Activity
@@ -151,13 +154,19 @@ class ActivityResource(BaseResource):
     def required_columns(self) -> tuple[str, ...]:
         return ("kind", "date", "topic")
 
+    def normalize_key(self, attribute: str, value: str) -> str:
+        if attribute == "enterprises":
+            return "；".join(sorted(self.fields["enterprises"].widget.codes(value))) or "—"
+        return cell_key(value)
+
     def get_instance(self, instance_loader, row):
         found = self._existing(row)
         if found is not None and not self.update_existing:
             raise ValidationError(
                 {
                     "topic": _(
-                        "已有同类型、同日期、同主题的活动（如需用本文件更正，请选择更新已有记录）"
+                        "已有同类型、同日期、同主题、同参与企业的活动"
+                        "（如需用本文件更正，请选择更新已有记录）"
                     )
                 }
             )
@@ -172,7 +181,16 @@ class ActivityResource(BaseResource):
         topic = TextWidget().clean(row.get(self.fields["topic"].column_name))
         if kind is None or date is None or not topic:
             return None
-        return Activity.objects.filter(kind=kind, date=date, topic=topic).first()
+        codes = set(
+            self.fields["enterprises"].widget.codes(row.get(self.fields["enterprises"].column_name))
+        )
+        candidates = Activity.objects.filter(kind=kind, date=date, topic=topic).prefetch_related(
+            "enterprises"
+        )
+        for activity in candidates:
+            if {e.credit_code for e in activity.enterprises.all()} == codes:
+                return activity
+        return None
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None and getattr(self.history_user, "pk", None):
@@ -402,6 +420,11 @@ class ApplicationResource(BaseResource):
         "remark": "省经信厅公布",
         "status_date": datetime.date(2024, 12, 10),
     }
+
+    def dehydrate_status_date(self, obj):
+        if obj.status_changed_at is None:
+            return ""
+        return f"{timezone.localtime(obj.status_changed_at):%Y-%m-%d}"
 
     def get_instance(self, instance_loader, row):
         # Added, unless the user asks to update the record with the row's natural key.

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
@@ -600,6 +601,11 @@ class QualificationResource(BaseResource):
     def blank_defaults(self) -> set[str]:
         # The kind's level and validity; the status date for an approved title's 认定日期.
         return {"level", "approved_on", "valid_from", "valid_to"}
+
+    def dehydrate_status_date(self, obj):
+        if obj.status_changed_at is None:
+            return ""
+        return f"{timezone.localtime(obj.status_changed_at):%Y-%m-%d}"
 
     def get_instance(self, instance_loader, row):
         # Added, unless the user asks to update: then the record with the row's enterprise,

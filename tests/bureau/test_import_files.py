@@ -286,6 +286,7 @@ def test_a_database_refusal_names_the_row_and_column_in_chinese(world, tmp_path,
     TargetFactory(year=2025, figure_key="bureau.activities.policy_seminar", target_value=10)
     monkeypatch.setattr(TargetResource, "get_instance", lambda self, loader, row: None)
     monkeypatch.setattr(TargetResource, "validate_unique_per_row", lambda self: False)
+    monkeypatch.setattr(TargetResource, "validate_db_constraints", False)
     book = openpyxl.Workbook()
     book.active.append(["年度", "指标（代码或名称）", "目标值"])
     book.active.append([2025, "bureau.activities.policy_seminar", 12])

@@ -173,3 +173,42 @@ def test_corrected_qualification_status_enters_the_history_at_the_rows_date(tmp_
         (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.APPROVED, datetime.date(2025, 1, 10)),
     ]
     assert record.history.count() == 2
+
+
+def test_activities_of_one_day_and_topic_are_told_apart_by_participants_and_not_imported_twice(
+    tmp_path,
+):
+    from bureau.models import Activity
+    from finance.models import FinanceEvent
+
+    first, second = EnterpriseFactory(), EnterpriseFactory()
+    headers = ["类型", "日期", "主题", "参与企业（统一社会信用代码，用；分隔）", "纪要"]
+    rows = [
+        ["上门宣讲", datetime.date(2025, 3, 3), "上门解读高企政策", first.credit_code, ""],
+        ["上门宣讲", datetime.date(2025, 3, 3), "上门解读高企政策", second.credit_code, ""],
+        [
+            "银企对接会",
+            datetime.date(2025, 6, 1),
+            "春季银企对接会",
+            f"{first.credit_code}、{second.credit_code}",
+            "",
+        ],
+    ]
+    path = _file(tmp_path / "a.xlsx", headers, rows)
+    call_command("import_data", "activities", str(path), stdout=io.StringIO())
+    assert Activity.objects.count() == 3
+    event = FinanceEvent.objects.get()
+    assert set(event.activity.enterprises.all()) == {first, second}
+
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "activities", str(path), stdout=io.StringIO(), stderr=err)
+    assert "第2行「主题」：已有同类型、同日期、同主题、同参与企业的活动" in err.getvalue()
+
+    rows[0][4] = "补记纪要"
+    path = _file(tmp_path / "b.xlsx", headers, rows)
+    out = io.StringIO()
+    call_command("import_data", "activities", str(path), "--update", stdout=out)
+    assert "新增 0 行，更新 3 行" in out.getvalue()
+    assert Activity.objects.count() == 3 and FinanceEvent.objects.count() == 1
+    assert Activity.objects.get(enterprises=first, kind__code="door_to_door").notes == "补记纪要"
