@@ -228,6 +228,31 @@ def cell_key(value: Any) -> str:
         return text
 
 
+def _unique_errors_by_field(exc: ValidationError) -> ValidationError:
+    """A record-wide "already exists" (a unique constraint) is named by its first column, so
+    that the row's error says which column to correct."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if not hasattr(exc, "error_dict") or NON_FIELD_ERRORS not in exc.error_dict:
+        return exc
+    kept, moved = [], {}
+    for error in exc.error_dict[NON_FIELD_ERRORS]:
+        unique = error.code in ("unique", "unique_together")
+        check = (error.params or {}).get("unique_check") if unique else None
+        if check:
+            moved.setdefault(check[0], []).append(error)
+        else:
+            kept.append(error)
+    if not moved:
+        return exc
+    by_field = {k: v for k, v in exc.error_dict.items() if k != NON_FIELD_ERRORS}
+    for name, found in moved.items():
+        by_field.setdefault(name, []).extend(found)
+    if kept:
+        by_field[NON_FIELD_ERRORS] = kept
+    return ValidationError(by_field)
+
+
 class BaseResource(resources.ModelResource):
     """Common behaviour: refuses duplicate keys within a file, keeps history for bulk rows,
     reads blank cells as the field's empty value, skips the template's example row, and
@@ -442,7 +467,7 @@ class BaseResource(resources.ModelResource):
                 validate_constraints=self.validate_db_constraints,
             )
         except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+            errors = _unique_errors_by_field(exc).update_error_dict(errors)
         errors.update(self.extra_row_errors(instance))
         if errors:
             raise ValidationError(errors)

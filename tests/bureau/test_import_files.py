@@ -323,3 +323,29 @@ def test_database_messages_are_translated(message, expected):
     from incubation.imports import RDPlatformResource
 
     assert describe_error(RDPlatformResource(), IntegrityError(message)) == expected
+
+
+def test_a_record_wide_duplicate_is_named_by_its_first_column(world, tmp_path, monkeypatch):
+    """The model's unique constraint, checked before saving, names a column too."""
+    from bureau.imports import TargetResource
+    from tests.factories import TargetFactory
+
+    TargetFactory(year=2025, figure_key="bureau.activities.policy_seminar", target_value=10)
+    monkeypatch.setattr(TargetResource, "get_instance", lambda self, loader, row: None)
+    book = openpyxl.Workbook()
+    book.active.append(["年度", "指标（代码或名称）", "目标值"])
+    book.active.append([2025, "bureau.activities.policy_seminar", 12])
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "targets", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("第2行「年度」：")
+
+
+def test_the_admin_import_page_offers_the_update_choice_in_english(staff_client):
+    html = staff_client.get(
+        "/admin/enterprises/enterprise/import/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Update records on file" in html
+    assert "Download the import template" in html
