@@ -401,6 +401,10 @@ class BaseResource(resources.ModelResource):
         if current is not None:
             return
         # An empty cell (openpyxl reads None where a .csv gives ""): the column's empty value.
+        # Never a date's default (today): an import dates records by the row, not by the day
+        # it runs; a required date left empty is the row's error.
+        if isinstance(model_field, models.DateField):
+            return
         if model_field.has_default():
             setattr(instance, model_field.attname, model_field.get_default())
         elif model_field.empty_strings_allowed and model_field.blank:

@@ -6,6 +6,8 @@ bureau.importing.run_import: preview, per-row errors naming row and column, all-
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from bureau.importing import (
@@ -78,7 +80,12 @@ class TalentResource(BaseResource):
         "email": "zhaoliu@example.com",
         "registered_on": datetime.date(2024, 3, 1),
     }
-    column_notes = {"title_level": "无职称时留空。"}
+    column_notes = {
+        "title_level": "无职称时留空。",
+        "registered_on": "上花名册的日期：各年度花名册按此日期统计。",
+    }
+    # The roster of a year counts people registered by its end: never the day of the import.
+    also_required = ("registered_on",)
 
     class Meta:
         model = Talent
@@ -102,7 +109,7 @@ class TalentResource(BaseResource):
         skip_diff = True
 
     def required_columns(self) -> tuple[str, ...]:
-        return ("enterprise", "name", "category", "education")
+        return ("enterprise", "name", "category", "education", "registered_on")
 
     def normalize_key(self, attribute, value):
         return credit_code.normalize(value) if attribute == "enterprise" else value
@@ -120,10 +127,16 @@ class TalentResource(BaseResource):
                 row[column] = ""
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.registered_on is None:
-            # An empty date cell: keep the model's default (today).
-            instance.registered_on = Talent._meta.get_field("registered_on").get_default()
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.registered_on is None and "registered_on" not in errors:
+            # Not the model's default (today): that would move the person out of past rosters.
+            errors["registered_on"] = [_("不能为空")]
+        if errors:
+            raise ValidationError(errors)
 
     def blank_defaults(self) -> set[str]:
         return {"title_level"}

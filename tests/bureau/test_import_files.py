@@ -349,3 +349,19 @@ def test_the_admin_import_page_offers_the_update_choice_in_english(staff_client)
     ).content.decode()
     assert "Update records on file" in html
     assert "Download the import template" in html
+
+
+def test_an_empty_required_date_is_refused_not_set_to_the_import_day(world, tmp_path):
+    """登记日期 of a financing need has the model default today; an import must not use it."""
+    from finance.models import FinancingNeed
+
+    book = openpyxl.Workbook()
+    book.active.append(["统一社会信用代码", "融资金额（元）", "资金用途", "登记日期"])
+    book.active.append([world.credit_code, 1000000, "补充流动资金", None])
+    path = tmp_path / "needs.xlsx"
+    book.save(path)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "finance_needs", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("第2行「登记日期」：")
+    assert not FinancingNeed.objects.exists()
