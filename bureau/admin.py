@@ -1,24 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import uploads
 from .importing import (
     HEADER_ROWS,
-    BaseResource,
-    ChineseDateWidget,
-    ChineseIntegerWidget,
-    LookupWidget,
     collect_errors,
-    template_dataset,
+    template_workbook,
 )
+from .imports import ActivityResource, PeriodResource, TargetResource
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .personal_data_admin import PersonalDataAdminMixin, PersonalDataFormMixin
 from .services import lock_period, unlock_period
@@ -32,15 +30,72 @@ PREVIEW_ROWS = 50
 MAX_ERRORS_SHOWN = 200
 
 
+UPDATE_LABEL = _("更新已有记录")
+UPDATE_HELP = _(
+    "勾选后，与系统中已有记录相同（按统一社会信用代码或该表的识别列）的行会更新该记录；"
+    "不勾选则这些行报错。无论是否勾选，文件中有一行出错就整个文件都不导入。"
+)
+
+
+class PortalImportForm(ImportForm):
+    update = forms.BooleanField(label=UPDATE_LABEL, help_text=UPDATE_HELP, required=False)
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        uploads.guard_upload(upload, uploads.IMPORT_KINDS)
+        return upload
+
+
+class PortalConfirmImportForm(ConfirmImportForm):
+    update = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class AllOrNothingImportMixin:
     """Confirmed admin imports roll back entirely if any row turns out bad; the preview shows
-    the first rows and the errors in Chinese (row and column), not the whole file."""
+    the first rows and the errors in Chinese (row and column), not the whole file. The import
+    page offers to update the records a row matches (the command's --update)."""
 
     import_template_name = "admin/portal_import.html"
     # The uploaded file passes bureau/uploads.py's guards before django-import-export reads it.
-    import_form_class = uploads.import_form_class()
+    import_form_class = PortalImportForm
     # Imports take what the templates are: .xlsx and .csv; nothing else reaches a parser.
     import_formats = [base_formats.XLSX, base_formats.CSV]
+    confirm_form_class = PortalConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        resource_kwargs["update"] = bool(cleaned.get("update"))
+        resource_kwargs["user"] = request.user
+        return resource_kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import too is all-or-nothing: a row that went bad since the preview
+        # (a record changed meanwhile) rolls the whole file back.
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            resource = self.get_import_resource_classes(request)[0]()
+            for error in collect_errors(resource, result)[:MAX_ERRORS_SHOWN]:
+                self.message_user(request, str(error), messages.ERROR)
+            self.message_user(request, _("文件未导入：请改正后重新上传。"), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_import",
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["update"] = bool(import_form.cleaned_data.get("update"))
+        return initial
 
     def get_urls(self):
         return [
@@ -53,12 +108,13 @@ class AllOrNothingImportMixin:
         ]
 
     def import_template_view(self, request):
-        """The import's blank Excel template: the header row, in the columns' order."""
+        """The import's blank Excel template: the header row in the columns' order, an example
+        row, the 填表说明 sheet and drop-down lists."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0]()
         response = HttpResponse(
-            template_dataset(resource).export("xlsx"),
+            template_workbook(resource),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = f"{self.opts.model_name}-import-template.xlsx"
@@ -133,7 +189,8 @@ class UserAdmin(PersonalDataAdminMixin, BaseUserAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(PortalHistoryAdmin):
+class ReportingPeriodAdmin(PortalImportExportAdmin):
+    resource_classes = [PeriodResource]
     list_display = ("__str__", "year", "quarter", "status", "deadline", "locked_at", "locked_by")
     list_filter = ("status", "year")
     readonly_fields = ("locked_at", "locked_by")
@@ -156,25 +213,6 @@ class ReportingPeriodAdmin(PortalHistoryAdmin):
 class ActivityKindAdmin(PortalModelAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
-
-
-class ActivityResource(BaseResource):
-    kind = fields.Field("kind", "类型", widget=LookupWidget(ActivityKind, "name", label="活动类型"))
-    date = fields.Field("date", "日期", widget=ChineseDateWidget())
-    topic = fields.Field("topic", "主题")
-    place = fields.Field("place", "地点")
-    attendance = fields.Field("attendance", "参加人数", widget=ChineseIntegerWidget())
-    notes = fields.Field("notes", "纪要")
-
-    class Meta:
-        model = Activity
-        fields = ("kind", "date", "topic", "place", "attendance", "notes")
-        import_id_fields = ()
-        clean_model_instances = True
-        skip_diff = True
-
-    def get_instance(self, instance_loader, row):
-        return None
 
 
 @admin.register(Activity)
@@ -205,14 +243,6 @@ class ActivityAdmin(PortalImportExportAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class TargetResource(resources.ModelResource):
-    class Meta:
-        model = Target
-        fields = ("year", "figure_key", "label", "target_value", "unit", "note")
-        import_id_fields = ("year", "figure_key")
-        clean_model_instances = True
 
 
 @admin.register(Target)

@@ -192,6 +192,7 @@ class FollowUpActionAdmin(PortalImportExportAdmin):
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ServicePackageResource]
     list_display = ("name", "kind", "provider", "unit_value", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "provider")
@@ -222,6 +223,7 @@ class FundAllocationInline(PortalTabularInline):
 
 @admin.register(DemoParkProject)
 class DemoParkProjectAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemoParkProjectResource]
     list_display = ("name", "approved_year", "budget", "general_contractor", "status")
     list_filter = ("status", "approved_year")
     search_fields = ("name", "general_contractor")
@@ -230,6 +232,7 @@ class DemoParkProjectAdmin(PortalImportExportAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.MilestoneResource]
     list_display = ("project", "stage", "planned_date", "actual_date", "status")
     list_filter = ("status", "stage", "project")
     search_fields = ("project__name", "note")
@@ -248,6 +251,7 @@ class FundAllocationAdmin(PortalImportExportAdmin):
 
 @admin.register(DemonstrationEnterprise)
 class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemonstrationEnterpriseResource]
     list_display = ("enterprise", "group", "year", "project", "case_title")
     list_filter = ("group", "year", "project")
     search_fields = ("enterprise__name", "case_title")
@@ -257,6 +261,7 @@ class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
 
 @admin.register(ProvincialDemoApplication)
 class ProvincialDemoApplicationAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ProvincialDemoApplicationResource]
     list_display = ("enterprise", "project_title", "batch_year", "status", "level", "approved_on")
     list_filter = ("status", "batch_year", "level")
     search_fields = ("enterprise__name", "project_title", "certificate_no")

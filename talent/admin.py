@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau.admin import PortalHistoryAdmin, PortalImportExportAdmin, PortalModelAdmin
 
+from . import imports
 from .imports import TalentResource
 from .models import (
     CooperationAgreement,
@@ -121,6 +122,7 @@ class TalentActivityAdmin(PortalHistoryAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.InstitutionResource]
     list_display = ("name", "kind", "city", "research_fields", "contact_person", "n_agreements")
     list_filter = ("kind", "city")
     search_fields = ("name", "short_name", "research_fields", "capabilities")
@@ -135,6 +137,7 @@ class InstitutionAdmin(PortalImportExportAdmin):
 
 @admin.register(CooperationAgreement)
 class CooperationAgreementAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.CooperationAgreementResource]
     list_display = ("title", "enterprise", "institution", "kind", "signed_on", "end_on", "value")
     list_filter = ("kind", "institution", ("signed_on", admin.DateFieldListFilter))
     search_fields = ("title", "enterprise__name", "institution__name")
@@ -146,6 +149,7 @@ class CooperationAgreementAdmin(PortalImportExportAdmin):
 
 @admin.register(TechnologyDemand)
 class TechnologyDemandAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.TechnologyDemandResource]
     list_display = ("title", "enterprise", "field", "status", "budget", "raised_on", "deadline")
     list_filter = ("status", "field", ("raised_on", admin.DateFieldListFilter))
     search_fields = ("title", "description", "enterprise__name")
