@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -19,7 +20,7 @@ from .importing import (
 from .imports import ActivityResource, PeriodResource, TargetResource
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
 from .personal_data_admin import PersonalDataAdminMixin, PersonalDataFormMixin
-from .services import lock_period, unlock_period
+from .services import admin_roles_of, lock_period, unlock_period
 
 admin.site.site_header = _("科技金融局业务平台")
 admin.site.site_title = _("科技金融局业务平台")
@@ -177,8 +178,19 @@ class PortalStackedInline(PersonalDataFormMixin, admin.StackedInline):
     pass
 
 
+class OneAdminRoleUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None and len(admin_roles_of(g.name for g in groups)) > 1:
+            raise forms.ValidationError(
+                _("三权分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。")
+            )
+        return groups
+
+
 @admin.register(User)
 class UserAdmin(PersonalDataAdminMixin, BaseUserAdmin):
+    form = OneAdminRoleUserChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("联系信息"), {"fields": ("full_name", "phone")}),
@@ -186,6 +198,13 @@ class UserAdmin(PersonalDataAdminMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "is_staff", "last_login")
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The superuser flag is not given through the portal (三权分立: roles are groups).
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
 
 
 @admin.register(ReportingPeriod)
