@@ -21,8 +21,8 @@ counts. Two histories answer, one helper asks both:
 
 Both are one correlated subquery in the same SQL statement, so the number of queries does not
 grow with the records; and it runs only for rows changed after the day (their
-`status_changed_at`, or `updated_at` where the model keeps one), so a past year costs little
-more than the current one. The history lookups are indexed: ApplicationTransition on
+`status_changed_at`, or `updated_at` where the model keeps one, and not for rows entered after
+the day and unchanged since), so a past year costs little more than the current one. The history lookups are indexed: ApplicationTransition on
 (content_type, object_id, at), simple-history tables on the record's id.
 """
 
@@ -123,19 +123,31 @@ def _history_value(model: type[models.Model], name: str, moment: datetime.dateti
         F(field.attname),
         output_field=output,
     )
-    changed = _changed_at_field(model)
+    changed, created = _timestamps(model)
     if changed is None:
         return value
-    return Case(
-        When(**{f"{changed}__lte": moment}, then=F(field.attname)),
-        default=value,
-        output_field=output,
-    )
+    unchanged = [When(**{f"{changed}__lte": moment}, then=F(field.attname))]
+    if created is not None:
+        # Entered after the moment and never changed since (an import, the demo seeder): the
+        # values it was entered with, which are its values now. Saves one probe of the history
+        # per row where most rows were entered at once.
+        unchanged.append(
+            When(
+                Q(**{f"{created}__gt": moment})
+                & Q(**{f"{changed}__lte": F(created) + datetime.timedelta(seconds=1)}),
+                then=F(field.attname),
+            )
+        )
+    return Case(*unchanged, default=value, output_field=output)
 
 
-def _changed_at_field(model: type[models.Model]) -> str | None:
-    """A timestamp the model sets on every save (auto_now), if it keeps one."""
+def _timestamps(model: type[models.Model]) -> tuple[str | None, str | None]:
+    """The timestamps the model sets on every save (auto_now) and on creation (auto_now_add)."""
+    changed = created = None
     for field in model._meta.concrete_fields:
-        if isinstance(field, models.DateTimeField) and field.auto_now:
-            return field.name
-    return None
+        if isinstance(field, models.DateTimeField):
+            if field.auto_now and changed is None:
+                changed = field.name
+            elif field.auto_now_add and created is None:
+                created = field.name
+    return changed, created

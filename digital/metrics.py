@@ -29,9 +29,7 @@ from bureau.models import Activity
 from enterprises.models import Enterprise
 
 from .models import (
-    Assessment,
     AssessmentSource,
-    AssessmentStatus,
     DemoGroup,
     DemonstrationEnterprise,
     DemoParkProject,
@@ -42,6 +40,7 @@ from .models import (
     ProvincialDemoApplication,
     ServiceDelivery,
 )
+from .selectors import year_assessments
 
 SECTION = "二"
 MEETING_KIND = "meeting"
@@ -74,13 +73,7 @@ def meetings(year: int, quarter: int | None = None):
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
     """Section 二's figures; 9 queries whatever the number of records."""
     start, end = datetime.date(year, 1, 1), _end(year, quarter)
-    assessments = status_as_of(
-        Assessment.objects.all(), end, fields=("status", "assessed_on", "level")
-    ).filter(
-        status_then=AssessmentStatus.SUBMITTED,
-        assessed_on_then__gte=start,
-        assessed_on_then__lte=end,
-    )
+    assessments = year_assessments(year, quarter)  # as they stood at the period's end
     # Query 1: distinct enterprises assessed, in total and per source.
     by_source = {
         key: Count("enterprise", filter=Q(source=key), distinct=True)

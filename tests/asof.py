@@ -37,11 +37,22 @@ def flow(app: Application, *steps: tuple[str, str], **approval) -> Application:
 
 
 def save_on(instance: models.Model, day: str, **changes) -> models.Model:
-    """Save `instance` with `changes` as if on `day`: its history row carries that date."""
+    """Save `instance` with `changes` as if on `day`: its history row carries that date, and
+    so do its own timestamps (created_at on creation, updated_at), as the clock would."""
+    creating = instance.pk is None
     for name, value in changes.items():
         setattr(instance, name, value)
     instance._history_date = at(day)
     instance.save()
+    stamps = {}
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.DateTimeField):
+            if field.auto_now or (creating and field.auto_now_add):
+                stamps[field.name] = at(day)
+    if stamps:
+        type(instance)._default_manager.filter(pk=instance.pk).update(**stamps)
+        for name, value in stamps.items():
+            setattr(instance, name, value)
     return instance
 
 
