@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import summary as spec
 from .models import (
     ACTIVE_EXPORT_STATUSES,
     AnnualSummary,
     ExportJob,
+    ExportStatus,
     NarrativeParagraph,
     SummarySection,
 )
 from .selectors import summary_values
+
+logger = logging.getLogger(__name__)
 
 
 def default_title(year: int, organisation: str = "科技金融局") -> str:
@@ -107,5 +113,19 @@ def request_export(summary: AnnualSummary, fmt: str, *, by=None) -> tuple[Export
         # Another request created it between our check and insert: join that one.
         job = ExportJob.objects.get(summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES)
         return job, False
-    transaction.on_commit(lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk))
+    transaction.on_commit(lambda: _enqueue_export(job, export_summary))
     return job, True
+
+
+def _enqueue_export(job: ExportJob, task) -> None:
+    """Queue the export task; a broker that refuses it fails the job (the status page says
+    so, and a later request starts a new one) instead of the committed request."""
+    try:
+        task.delay(job.summary_id, job.fmt, job_id=job.pk)
+    except Exception as exc:
+        logger.exception("could not queue export job %s (summary %s)", job.pk, job.summary_id)
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
+            status=ExportStatus.FAILED,
+            error=_("任务队列暂不可用，导出未能开始，请稍后重试。") + f" ({type(exc).__name__})",
+            finished_at=timezone.now(),
+        )

@@ -128,3 +128,22 @@ def test_dashboard_computes_in_the_request_when_the_cache_cannot_be_read(
     [progress] = response.context["data"].targets
     assert progress.value == 3
     assert logged_errors(caplog)
+
+
+def test_export_request_answers_when_the_broker_refuses_the_task(staff_client, monkeypatch, caplog):
+    from reports import tasks
+    from reports.models import ExportJob, ExportStatus
+    from tests.reports.factories import AnnualSummaryFactory
+
+    summary = AnnualSummaryFactory(year=2025)
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    refused = mock.Mock(side_effect=OperationalError("[Errno 111] Connection refused"))
+    monkeypatch.setattr(tasks.export_summary, "delay", refused)
+    response = staff_client.post(f"/summaries/{summary.year}/export/", {"fmt": "docx"})
+    job = ExportJob.objects.get(summary=summary)
+    assert response.status_code == 302
+    assert response.url == f"/exports/{job.pk}/"
+    # Not left pending for ever (a pending job would be joined by every later request).
+    assert job.status == ExportStatus.FAILED
+    assert "任务队列" in job.error
+    assert any(r.exc_info[0] is OperationalError for r in logged_errors(caplog))
