@@ -32,7 +32,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -115,12 +115,18 @@ def _history_value(model: type[models.Model], name: str, moment: datetime.dateti
     field = model._meta.get_field(name)
     output = field.clone()
     rows = historical.model.objects.filter(**{model._meta.pk.attname: OuterRef("pk")})
-    last = rows.filter(history_date__lte=moment).order_by("-history_date", "-history_id")
-    first = rows.order_by("history_date", "history_id")
-    value = Coalesce(
-        Subquery(last.values(field.attname)[:1]),
-        Subquery(first.values(field.attname)[:1]),
-        F(field.attname),
+    by_then = Q(history_date__lte=moment)
+    # One row per record: the last at or before the moment, or else the first (entered later).
+    row = rows.order_by(
+        OrderBy(Case(When(by_then, then=F("history_date"))), descending=True, nulls_last=True),
+        OrderBy(Case(When(by_then, then=F("history_id"))), descending=True, nulls_last=True),
+        "history_date",
+        "history_id",
+    )
+    value = Case(
+        # A record without history rows (a bulk insert) has only its current values.
+        When(~Exists(rows), then=F(field.attname)),
+        default=Subquery(row.values(field.attname)[:1]),
         output_field=output,
     )
     changed, created = _timestamps(model)
