@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -17,10 +18,41 @@ from .models import (
     ExportStatus,
     NarrativeParagraph,
     SummarySection,
+    WordTemplate,
 )
 from .selectors import summary_values
 
 logger = logging.getLogger(__name__)
+security_log = logging.getLogger("security")
+
+
+@transaction.atomic
+def activate_template(template: WordTemplate, *, by) -> WordTemplate:
+    """Store an uploaded (already checked) Word template as the one in use; log the upload."""
+    WordTemplate.objects.filter(is_active=True).exclude(pk=template.pk).update(is_active=False)
+    template.uploaded_by = by
+    template.is_active = True
+    template.save()
+    log_template_upload(template, by=by)
+    return template
+
+
+def log_template_upload(template: WordTemplate, *, by) -> None:
+    """One line in the security log per uploaded template: who, which file, its digest."""
+    template.file.open("rb")
+    try:
+        digest = hashlib.sha256(template.file.read()).hexdigest()
+    finally:
+        template.file.close()
+    security_log.info(
+        "word template uploaded: id=%s name=%r file=%s sha256=%s size=%s by=%s",
+        template.pk,
+        template.name,
+        template.file.name,
+        digest,
+        template.file.size,
+        getattr(by, "username", None),
+    )
 
 
 def default_title(year: int, organisation: str = "科技金融局") -> str:

@@ -350,12 +350,7 @@ def template_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已恢复使用默认模板。"))
             return redirect("reports:template_upload")
         if form.is_valid():
-            with transaction.atomic():
-                WordTemplate.objects.filter(is_active=True).update(is_active=False)
-                template = form.save(commit=False)
-                template.uploaded_by = request.user
-                template.is_active = True
-                template.save()
+            services.activate_template(form.save(commit=False), by=request.user)
             messages.success(request, _("模板已上传并启用。"))
             return redirect("reports:template_upload")
     return render(

@@ -30,6 +30,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
 from .document import SummaryDocument
+from .word_sandbox import environment as sandbox_environment
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "word" / "summary_template.docx"
 
@@ -224,7 +225,8 @@ def render(
             "organisation": organisation,
             "date": date,
             "body": BODY_MARKER_XML,
-        }
+        },
+        jinja_env=sandbox_environment(),
     )
     main = tpl.docx
     marker = next((p for p in main.paragraphs if p.text == BODY_MARKER), None)
