@@ -405,14 +405,18 @@ def year_assessments(year: int, quarter: int | None = None) -> QuerySet[Assessme
     """Assessments submitted at the period's end and dated in the year up to it, as they stood
     then (bureau.asof): `assessed_on_then`, `level_then`, `total_score_then`. A reopened or
     resubmitted assessment keeps its past year; the dashboard and the figures count these."""
-    end = asof.period_end(year, quarter)
+    start, end = datetime.date(year, 1, 1), asof.period_end(year, quarter)
+    # Exact prefilter the indexes can serve: a row unchanged since the day has today's values,
+    # so it counts only if it matches now; only rows changed since need the history.
+    candidates = Assessment.objects.filter(
+        Q(status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end)
+        | Q(updated_at__gt=asof.end_of_day(end))
+    )
     return asof.status_as_of(
-        Assessment.objects.all(),
-        end,
-        fields=("status", "assessed_on", "level", "total_score"),
+        candidates, end, fields=("status", "assessed_on", "level", "total_score")
     ).filter(
         status_then=AssessmentStatus.SUBMITTED,
-        assessed_on_then__gte=datetime.date(year, 1, 1),
+        assessed_on_then__gte=start,
         assessed_on_then__lte=end,
     )
 
