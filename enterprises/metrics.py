@@ -68,10 +68,16 @@ def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
     """The condition behind each ladder figure of `year` (to the quarter), on `ladder(year,
     quarter)`: qualifications with `status_then`, their status at the period's end."""
     start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
-    new_in_period = Q(status_then=ApplicationStatus.APPROVED, approved_on__range=(start, end))
+    # Cheap column tests first, the status as of the day last: SQL evaluates the status
+    # expression only for the rows the others let through.
+    approved_then = Q(status_then=ApplicationStatus.APPROVED)
+
+    def new_in_period(**more) -> Q:
+        return Q(approved_on__range=(start, end), **more) & approved_then
+
     result = {
         # 新培育高企: recognised (approved) within the year.
-        "hitech_new": new_in_period & Q(kind__code="hitech"),
+        "hitech_new": new_in_period(kind__code="hitech"),
         # 科小入库: registrations of the year's batch (a number is valid for its year only).
         "tech_sme_registered": Q(
             kind__code="tech_sme",
@@ -80,7 +86,7 @@ def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
             approved_on__lte=end,
         ),
         # 新调整战略新兴产业入库: added to the register within the year.
-        "strategic_new": new_in_period & Q(kind__code="strategic_emerging"),
+        "strategic_new": new_in_period(kind__code="strategic_emerging"),
         # 专精特新 under review (审核中) in the year's batch, at provincial level.
         "specialised_under_review": Q(
             kind__code="specialised_sme",
@@ -94,7 +100,7 @@ def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
         ),
     }
     for level in Level:
-        result[f"little_giant_new_{level.value}"] = new_in_period & Q(
+        result[f"little_giant_new_{level.value}"] = new_in_period(
             kind__code="little_giant", level=level.value
         )
     return result
