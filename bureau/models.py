@@ -189,6 +189,30 @@ class ApplicationQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
+    # Reads as of a day (bureau.asof): what published figures count, so that a later
+    # decision never moves a past period.
+
+    def status_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """Annotated with `status_then`: each application's status at the end of `day`."""
+        from .asof import status_as_of
+
+        return status_as_of(self, day)
+
+    def approved_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """Approved (已认定) by the end of `day`, by its approval date."""
+        return self.status_as_of(day).filter(status_then=ApplicationStatus.APPROVED)
+
+    def in_progress_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """In 申报准备/已申报/审核中 at the end of `day`."""
+        return self.status_as_of(day).filter(status_then__in=IN_PROGRESS_STATUSES)
+
+    def valid_as_of(self, day: datetime.date) -> "ApplicationQuerySet":
+        """Approved by the end of `day` and within its validity on `day` (open ends valid)."""
+        return self.approved_as_of(day).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
     def expired(self, day: datetime.date | None = None) -> "ApplicationQuerySet":
         day = day or timezone.localdate()
         return self.approved().filter(valid_to__lt=day)

@@ -3,6 +3,9 @@
 Money figures are published in 元, as every app publishes them (reports/ shows 万元 or 亿元); the
 seed's "今年累计现场签约2亿元" is `finance.signed_on_site` = 200,000,000.00 元. A constant number of
 queries: one aggregate per figure, one for the events by kind and two for the scheme stage.
+
+A figure is the state at the period's end (bureau.asof): a financing need counts as open if it
+was open that day, by its history, and as met from its 满足日期, even when recorded later.
 """
 
 import datetime
@@ -11,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from bureau.asof import status_as_of
 from bureau.figures import Figure
 
 from .models import (
@@ -117,21 +121,24 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         .order_by("launched_on", "pk")
     )
 
-    needs = FinancingNeed.objects.select_related("enterprise").order_by("posted_on", "pk")
-    posted = needs.filter(posted_on__range=(start, end))
-    met = needs.filter(status=NeedStatus.MET, met_on__range=(start, end))
-    # Open at the period's end: posted by then, and neither met nor withdrawn by then.
-    still_open = needs.filter(posted_on__lte=end).filter(
-        Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)
+    needs_then = status_as_of(FinancingNeed.objects.all(), end, fields=("status", "met_on"))
+    needs = needs_then.select_related("enterprise").order_by("posted_on", "pk")
+    # Met by a date: today's record says so (a 满足日期 entered late), or the record of then.
+    met_by = Q(status=NeedStatus.MET, met_on__lte=end) | Q(
+        status_then=NeedStatus.MET, met_on_then__lte=end
     )
-    need_counts = FinancingNeed.objects.aggregate(
+    met_in_period = Q(status=NeedStatus.MET, met_on__range=(start, end)) | Q(
+        status_then=NeedStatus.MET, met_on_then__range=(start, end)
+    )
+    # Open at the period's end: posted by then, and neither met nor withdrawn by then.
+    open_then = Q(posted_on__lte=end) & ~met_by & ~Q(status_then=NeedStatus.WITHDRAWN)
+    posted = needs.filter(posted_on__range=(start, end))
+    met = needs.filter(met_in_period)
+    still_open = needs.filter(open_then)
+    need_counts = needs_then.aggregate(
         posted=Count("id", filter=Q(posted_on__range=(start, end))),
-        met=Count("id", filter=Q(status=NeedStatus.MET, met_on__range=(start, end))),
-        open=Count(
-            "id",
-            filter=Q(posted_on__lte=end)
-            & (Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)),
-        ),
+        met=Count("id", filter=met_in_period),
+        open=Count("id", filter=open_then),
     )
 
     scheme, stage = scheme_stage_on(end)

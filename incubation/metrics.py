@@ -1,8 +1,9 @@
 """Figures of innovation carriers for the summary's section (一) (bureau.figures contract).
 
 "New" means approved (已认定) with an approval date in the year (to the quarter's end);
-"under application" means in 申报准备/已申报/审核中 at the period's end, read from each
-application's status history, so a past year's summary stays what it was. Incubators by
+"under application" means in 申报准备/已申报/审核中 at the period's end, and "held" approved by
+then and valid on that day, each read from the application's status history through the shared
+helper (bureau.asof), so a past year's summary stays what it was. Incubators by
 level count each incubator at the level it held at the period's end, read from its approved
 level applications (their approval dates, and the level each replaced), not its current
 level, for the same reason (selectors.incubators_as_of). Eight queries (one aggregate per
@@ -26,6 +27,7 @@ from .models import (
 from .selectors import (
     approved_between,
     end_of_day,
+    held_on,
     incubators_as_of,
     period_bounds,
     with_status_as_of,
@@ -215,7 +217,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
 
     # R&D platforms held (approved and valid) at the period's end, by level: the dashboard's
     # "platforms by level" distribution.
-    held = RDPlatform.objects.valid_on(end).select_related("enterprise", "kind")
+    held = held_on(RDPlatform.objects.all(), end).select_related("enterprise", "kind")
     held_counts = _counts(held, {lv: Q(level=lv) for lv in Level.values})
     result += [
         fig(

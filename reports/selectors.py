@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import inspect
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -39,6 +40,8 @@ from enterprises.models import Enterprise
 
 from . import summary as spec
 from .models import AnnualSummary, NarrativeParagraph, PlanItem, SummarySection
+
+logger = logging.getLogger(__name__)
 
 # Units of figures that are counts of their records, so a filtered count is meaningful.
 COUNT_UNITS = {"家", "个", "次", "人", "项", "件", "场", "户"}
@@ -157,22 +160,43 @@ def kept_values(
         return collect(year, quarter, **asked), timezone.now()
     wanted = ",".join(sorted(keys)) if keys is not None else "*"
     digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
-    key = ":".join(
-        [
-            "reports:figures",
-            registry.data_version(),
-            get_language() or "",
-            str(year),
-            str(quarter or 0),
-            digest,
-            ",".join(sorted(apps)) if apps is not None else "*",
-        ]
-    )
-    kept = cache.get(key)
-    if kept is None:
+
+    def key() -> str:
+        return ":".join(
+            [
+                "reports:figures",
+                registry.data_version(),
+                get_language() or "",
+                str(year),
+                str(quarter or 0),
+                digest,
+                ",".join(sorted(apps)) if apps is not None else "*",
+            ]
+        )
+
+    def compute() -> tuple[dict[str, Figure], datetime.datetime]:
         values = {k: replace(f, records=None) for k, f in collect(year, quarter, **asked).items()}
-        kept = (values, timezone.now())
-        cache.set(key, kept, seconds)
+        return values, timezone.now()
+
+    return _kept(key, compute, seconds, f"figures {year} Q{quarter or '-'} {scope or '*'}")
+
+
+def _kept(key, compute, seconds: int, what: str):
+    """`compute()`'s result kept in the cache under `key()` (which reads the data version).
+    A cache that cannot be read or written is logged and the result computed in the request:
+    the dashboard is slower, never a server error."""
+    try:
+        cache_key = key()
+        kept = cache.get(cache_key)
+    except Exception:
+        logger.exception("figure cache unreadable for %s: computed in the request", what)
+        return compute()
+    if kept is None:
+        kept = compute()
+        try:
+            cache.set(cache_key, kept, seconds)
+        except Exception:
+            logger.exception("figure cache unwritable for %s: not kept", what)
     return kept
 
 
@@ -183,12 +207,12 @@ def cached_panels(year: int, request) -> list[str]:
     seconds = settings.FIGURE_CACHE_SECONDS
     if not seconds:
         return dashboard_panels(year, request)
-    key = f"reports:panels:{registry.data_version()}:{get_language()}:{year}"
-    panels = cache.get(key)
-    if panels is None:
-        panels = dashboard_panels(year, request)
-        cache.set(key, panels, seconds)
-    return panels
+    return _kept(
+        lambda: f"reports:panels:{registry.data_version()}:{get_language()}:{year}",
+        lambda: dashboard_panels(year, request),
+        seconds,
+        f"panels {year}",
+    )
 
 
 def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:

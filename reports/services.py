@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import summary as spec
 from .models import (
@@ -16,12 +17,14 @@ from .models import (
     ExportAppendix,
     ExportFormat,
     ExportJob,
+    ExportStatus,
     NarrativeParagraph,
     SummarySection,
     WordTemplate,
 )
 from .selectors import summary_values
 
+logger = logging.getLogger(__name__)
 security_log = logging.getLogger("security")
 
 
@@ -156,7 +159,19 @@ def request_export(
         job = ExportJob.objects.get(**same, status__in=ACTIVE_EXPORT_STATUSES)
         return job, False
     user_id = by.pk if by is not None else None
-    transaction.on_commit(
-        lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk, user_id=user_id)
-    )
+    transaction.on_commit(lambda: _enqueue_export(job, export_summary, user_id=user_id))
     return job, True
+
+
+def _enqueue_export(job: ExportJob, task, *, user_id: int | None = None) -> None:
+    """Queue the export task; a broker that refuses it fails the job (the status page says
+    so, and a later request starts a new one) instead of the committed request."""
+    try:
+        task.delay(job.summary_id, job.fmt, job_id=job.pk, user_id=user_id)
+    except Exception as exc:
+        logger.exception("could not queue export job %s (summary %s)", job.pk, job.summary_id)
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
+            status=ExportStatus.FAILED,
+            error=_("任务队列暂不可用，导出未能开始，请稍后重试。") + f" ({type(exc).__name__})",
+            finished_at=timezone.now(),
+        )
