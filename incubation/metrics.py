@@ -44,7 +44,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     start, end = period_bounds(year, quarter)
     moment = end_of_day(end)
 
-    def fig(key: str, label: str, unit: str, value: int, records) -> Figure:
+    def fig(key: str, label: str, unit: str, value: int, records, notes=()) -> Figure:
         return Figure(
             key=f"incubation.{key}",
             label=label,
@@ -54,6 +54,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     result: list[Figure] = []
@@ -163,13 +164,21 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     applying = with_status_as_of(
         IncubatorLevelApplication.objects.select_related("incubator"), moment
     ).filter(status_then__in=IN_PROGRESS_STATUSES)
+    # One query: the incubators applying, the level each strives for and its operator.
+    striving: dict[str, None] = {}
+    for name, level, operator in applying.order_by("incubator__name", "pk").values_list(
+        "incubator__name", "level", "incubator__operator"
+    ):
+        level_name = Level(level).label if level else ""
+        striving.setdefault(f"{name}|{level_name}|{operator}", None)
     result.append(
         fig(
             "incubators_applying",
             _("正在争创上一级的孵化载体"),
             "家",
-            applying.values("incubator").distinct().count(),
+            len({note.split("|", 1)[0] for note in striving}),
             applying.order_by("incubator__name", "pk"),
+            notes=tuple(striving),
         )
     )
 
