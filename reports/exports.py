@@ -7,6 +7,7 @@ one query per figure's record table (its foreign keys joined).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,7 +19,13 @@ from . import document as doc_layout
 from . import excel, records, word
 from . import summary as spec
 from .models import AnnualSummary, WordTemplate
-from .selectors import collect, dashboard_data, snapshot_values, summary_get
+from .selectors import (
+    collect,
+    snapshot_dashboard,
+    snapshot_figures,
+    snapshot_values,
+    summary_get,
+)
 
 APPENDIX_ROW_LIMIT = 200
 
@@ -131,8 +138,10 @@ def build_docx(summary_id: int, *, progress: Progress = _noop) -> bytes:
     summary = summary_get(year=summary.year)
     document = build_document(summary)
     progress(10)
-    current = collect(summary.year)
-    previous = collect(summary.year - 1)
+    # One set of figures per document: the table and the charts show the snapshot the text
+    # was drafted from; only the records behind each figure are read now.
+    current, previous = snapshot_figures(summary)
+    live = collect(summary.year)
     progress(30)
     fig_rows = figure_table_rows(current, previous)
     appendix = [
@@ -156,8 +165,10 @@ def build_docx(summary_id: int, *, progress: Progress = _noop) -> bytes:
     for section, keys in keys_by_section().items():
         for key in keys:
             fig = current.get(key)
-            if fig is None or fig.records is None:
+            behind = live.get(key)
+            if fig is None or behind is None or behind.records is None:
                 continue
+            fig = replace(fig, records=behind.records)
             cols, row_iter = records.rows(fig.records, limit=APPENDIX_ROW_LIMIT)
             rows = list(row_iter)
             total = len(rows) if len(rows) < APPENDIX_ROW_LIMIT else fig.records.count()
@@ -171,7 +182,7 @@ def build_docx(summary_id: int, *, progress: Progress = _noop) -> bytes:
             )
             n += 1
     progress(60)
-    charts = chart_images.dashboard_charts(dashboard_data(summary.year))
+    charts = chart_images.dashboard_charts(snapshot_dashboard(summary))
     progress(80)
     template = WordTemplate.objects.filter(is_active=True).first()
     template_file = None
@@ -199,9 +210,12 @@ def build_docx(summary_id: int, *, progress: Progress = _noop) -> bytes:
 def build_xlsx(summary_id: int, *, progress: Progress = _noop) -> bytes:
     """Figures with year-on-year columns, a sheet of records per section, native charts."""
     summary = AnnualSummary.objects.get(pk=summary_id)
+    _ensure_drafted(summary)
     year = summary.year
-    current = collect(year)
-    previous = collect(year - 1)
+    # The figures sheet and the charts show the snapshot the text was drafted from; the
+    # per-section sheets list the records behind each figure as they are now.
+    current, previous = snapshot_figures(summary)
+    live = collect(year)
     progress(10)
     sheets = [
         excel.Sheet(
@@ -241,12 +255,13 @@ def build_xlsx(summary_id: int, *, progress: Progress = _noop) -> bytes:
                 continue
             value, unit = _display(fig.value, fig.unit)
             title = f"{fig.label}：{spec.format_number(value) if value is not None else spec.MISSING}{unit}（{key}）"
-            if fig.records is None:
+            behind = live.get(key)
+            if behind is None or behind.records is None:
                 tables.append(
                     excel.Table(title=title, headers=["说明"], rows=[["该指标未提供明细记录。"]])
                 )
                 continue
-            cols, row_iter = records.rows(fig.records)
+            cols, row_iter = records.rows(behind.records)
             tables.append(
                 excel.Table(
                     title=title,
@@ -266,7 +281,7 @@ def build_xlsx(summary_id: int, *, progress: Progress = _noop) -> bytes:
     progress(20)
     return excel.write_workbook(
         sheets,
-        chart_specs(dashboard_data(year), current, previous, year),
+        chart_specs(snapshot_dashboard(summary), current, previous, year),
         progress=lambda n: progress(20 + n * 80 // 100),
     )
 
