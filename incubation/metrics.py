@@ -17,6 +17,7 @@ from bureau.models import IN_PROGRESS_STATUSES, Level
 
 from .models import (
     ExitReason,
+    IncubatorKind,
     IncubatorLevelApplication,
     PlatformRecognition,
     RDPlatform,
@@ -166,11 +167,13 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     ).filter(status_then__in=IN_PROGRESS_STATUSES)
     # One query: the incubators applying, the level each strives for and its operator.
     striving: dict[str, None] = {}
-    for name, level, operator in applying.order_by("incubator__name", "pk").values_list(
-        "incubator__name", "level", "incubator__operator"
+    kinds = dict(IncubatorKind.choices)
+    for name, level, operator, kind in applying.order_by("incubator__name", "pk").values_list(
+        "incubator__name", "level", "incubator__operator", "incubator__kind"
     ):
         level_name = Level(level).label if level else ""
-        striving.setdefault(f"{name}|{level_name}|{operator}", None)
+        # name | level striven for | operator | kind (孵化器, 众创空间 …)
+        striving.setdefault(f"{name}|{level_name}|{operator}|{kinds.get(kind, '')}", None)
     result.append(
         fig(
             "incubators_applying",

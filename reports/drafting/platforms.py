@@ -37,8 +37,10 @@ def incubators(facts: Facts) -> list[Draft]:
     striving = [n.split("|") for n in facts.notes("incubation.incubators_applying")]
     if facts.positive("incubation.incubators_applying") and striving:
         parts = []
-        for name, level, *_operator in striving:
-            parts.append(f"{name}研究制定申报方案争创{level}孵化载体" if level else name)
+        for note in striving:
+            name, level, _operator, kind = (note + ["", "", ""])[:4]
+            kind = kind or "孵化载体"
+            parts.append(f"{name}研究制定申报方案争创{level}{kind}" if level else name)
         clauses.append(
             [
                 Segment(
