@@ -36,11 +36,10 @@ def _tiers_pipelines(facts: Facts) -> list[list[Segment]]:
 def _carrier_pipelines(facts: Facts) -> list[list[Segment]]:
     result = []
     for note in facts.notes("incubation.incubators_applying"):
-        name, _sep, rest = note.partition("|")
-        level = rest.split("|", 1)[0]
-        result.append(
-            [Segment(f"支持{name}争创{level}孵化载体" if level else f"支持{name}提升能级")]
-        )
+        # "name|level striven for|operator|kind" (incubation.incubators_applying's notes)
+        name, level, _operator, kind = (note.split("|") + ["", "", ""])[:4]
+        words = f"支持{name}争创{level}{kind or '孵化载体'}" if level else f"支持{name}提升能级"
+        result.append([Segment(words)])
     if facts.positive(k := "incubation.recognitions_applying"):
         result.append(
             [Segment("推动")] + count(facts, k, "个") + [Segment("正在申报的平台认定获批")]
