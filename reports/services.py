@@ -207,7 +207,10 @@ def accept_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
 
 
 def dismiss_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
-    """Keep staff's text and drop the new draft offered beside it."""
+    """Keep staff's text and drop the new draft offered beside it (the draft it answered is
+    recorded, so the same figures do not offer it again)."""
+    if paragraph.pending:
+        paragraph.draft, paragraph.segments = paragraph.pending, paragraph.pending_segments
     paragraph.pending, paragraph.pending_segments = "", []
     return save_paragraph(paragraph, text=paragraph.text, by=by)
 

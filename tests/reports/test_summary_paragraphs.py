@@ -86,6 +86,9 @@ def test_keeping_staff_text_drops_the_offer(summary, staff_client):
     )
     paragraph.refresh_from_db()
     assert paragraph.text == "工作人员的版本。" and paragraph.pending == ""
+    services.regenerate(summary)  # the same figures: the dismissed draft is not offered again
+    paragraph.refresh_from_db()
+    assert paragraph.text == "工作人员的版本。" and paragraph.pending == ""
 
 
 def test_history_keeps_the_first_version_shows_differences_and_restores(summary, staff_client):
