@@ -199,7 +199,10 @@ PERCENT_CAP = Decimal(200)
 
 
 def with_change(facts: Facts, key: str, unit: str, segments: list[Segment]) -> list[Segment]:
-    """The segments followed by '（较上年增加N家）' when there is a comparison to make."""
+    """The segments followed by '（较上年增加N家）' when there is a comparison to make; not
+    for a figure staff chose to round (an exact change would give the exact value away)."""
+    if facts.rounding.get(key, EXACT) != EXACT:
+        return segments
     words = change_words(facts, key, unit)
     return segments + [Segment(f"（{words}）")] if words else segments
 

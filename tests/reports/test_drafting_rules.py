@@ -440,3 +440,11 @@ def test_drafting_twice_gives_the_same_words():
     f = facts({**DIGITAL_FULL, "enterprises.hitech_new": 23})
     first = {k: texts(v) for k, v in drafting.draft(f).items()}
     assert first == {k: texts(v) for k, v in drafting.draft(f).items()}
+
+
+def test_a_rounded_count_carries_no_exact_change():
+    key = "digital.meetings"
+    current, previous = {key: (12, "次")}, {key: (3, "次"), "enterprises.registered": 50}
+    assert "较上年增加9次" in texts(digital.work(facts(current, previous)))[0]
+    rounded_text = texts(digital.work(facts(current, previous, rounding={key: "about"})))[0]
+    assert "10余次" in rounded_text and "较上年" not in rounded_text
