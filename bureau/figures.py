@@ -43,6 +43,9 @@ class Figure:
     quarter: int | None = None
     records: QuerySet | None = field(default=None, compare=False, repr=False)
     section: str = ""
+    # Names behind the value that prose can cite (institutions, milestones, products, topics),
+    # plain display strings in the order the app chose; "name|YYYY-MM-DD" when a note is dated.
+    notes: tuple[str, ...] = ()
 
     @property
     def app_label(self) -> str:

@@ -36,6 +36,8 @@ from .models import (
     DiagnosticVisit,
     DigitalLevel,
     Milestone,
+    MilestoneStage,
+    MilestoneStatus,
     PackageKind,
     ProvincialDemoApplication,
     ServiceDelivery,
@@ -101,7 +103,27 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     }
     demo_counts = dict(demo.values_list("group").annotate(n=Count("id")).order_by())  # query 6
     budget = projects.aggregate(s=Sum("budget"))["s"]  # query 7
-    milestones_done = milestones.count()  # query 8
+    # Query 8: every milestone of those projects, split here into done / under way / planned
+    # at the period's end (a milestone done after the period's end was still under way then).
+    stages = dict(MilestoneStage.choices)
+    done_notes: list[str] = []
+    open_notes: list[str] = []
+    planned_notes: list[str] = []
+    project_names: dict[str, None] = {}
+    for name, stage, status, planned, actual in (
+        Milestone.objects.filter(project__approved_year__lte=year)
+        .order_by("project__name", "order")
+        .values_list("project__name", "stage", "status", "planned_date", "actual_date")
+    ):
+        project_names.setdefault(name, None)
+        label = str(stages.get(stage, stage))
+        if status == MilestoneStatus.DONE and actual is not None and actual <= end:
+            done_notes.append(label)
+        elif status != MilestoneStatus.PLANNED or (actual is not None and actual > end):
+            open_notes.append(label)
+        else:
+            planned_notes.append(f"{label}|{planned.isoformat()}" if planned else label)
+    milestones_done = len(done_notes)
 
     def enterprises(ids_qs):
         return Enterprise.objects.filter(pk__in=ids_qs).order_by("name")
@@ -181,6 +203,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=projects.order_by("-approved_year", "name"),
             section=SECTION,
+            notes=tuple(project_names),
         ),
         Figure(
             key="digital.demo_park_milestones_done",
@@ -191,6 +214,37 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=milestones.select_related("project").order_by("project", "order"),
             section=SECTION,
+            notes=tuple(done_notes),
+        ),
+        Figure(
+            key="digital.demo_park_milestones_open",
+            label=_("示范园区项目正在推进的节点"),
+            unit="个",
+            value=len(open_notes),
+            year=year,
+            quarter=quarter,
+            records=Milestone.objects.filter(project__approved_year__lte=year)
+            .exclude(pk__in=milestones.values("pk"))
+            .exclude(status=MilestoneStatus.PLANNED)
+            .select_related("project")
+            .order_by("project", "order"),
+            section=SECTION,
+            notes=tuple(open_notes),
+        ),
+        Figure(
+            key="digital.demo_park_milestones_planned",
+            label=_("示范园区项目下一步计划节点"),
+            unit="个",
+            value=len(planned_notes),
+            year=year,
+            quarter=quarter,
+            records=Milestone.objects.filter(
+                project__approved_year__lte=year, status=MilestoneStatus.PLANNED
+            )
+            .select_related("project")
+            .order_by("project", "order"),
+            section=SECTION,
+            notes=tuple(planned_notes),
         ),
     ]
     for group in DemoGroup:

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Collection
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -182,7 +183,69 @@ def figures(
         result.extend(_tier_distribution(year, quarter))
     if wanted("enterprises.innovative_sme_expected"):
         result.append(_innovative_expected(year, quarter))
+    if wanted("enterprises.expired_not_renewed", "enterprises.applications_stalled"):
+        result.extend(_follow_up(year, quarter))
     return result
+
+
+# An application still submitted or under review this many days after its last status change
+# is "stalled" (the summary's section 三 asks why).
+STALL_DAYS = 180
+
+
+def _by_kind_notes(rows) -> tuple[str, ...]:
+    """'kind name|count' for each kind among the rows, most first."""
+    counts: dict[str, int] = {}
+    for (name,) in rows:
+        counts[name] = counts.get(name, 0) + 1
+    return tuple(f"{n}|{c}" for n, c in sorted(counts.items(), key=lambda i: (-i[1], i[0])))
+
+
+def _follow_up(year: int, quarter: int | None) -> list[Figure]:
+    """Qualifications that expired in the period with no renewal behind them, and applications
+    stalled in a stage at the period's end (two queries; notes count them by kind)."""
+    start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
+    renewal = Qualification.objects.filter(
+        enterprise=OuterRef("enterprise"), kind=OuterRef("kind")
+    ).filter(
+        Q(status__in=(ApplicationStatus.PREPARING, *FILED[:2]))
+        | Q(status=ApplicationStatus.APPROVED)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
+    )
+    expired = Qualification.objects.filter(
+        status=ApplicationStatus.APPROVED, valid_to__gte=start, valid_to__lt=end
+    ).filter(~Exists(renewal))
+    moment = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    stalled = Qualification.objects.filter(
+        status__in=FILED[:2],
+        status_changed_at__lte=moment - datetime.timedelta(days=STALL_DAYS),
+    )
+    expired_notes = _by_kind_notes(expired.values_list("kind__name"))
+    stalled_notes = _by_kind_notes(stalled.values_list("kind__name"))
+    return [
+        Figure(
+            key="enterprises.expired_not_renewed",
+            label=_("资质到期未续期的企业资质"),
+            unit="项",
+            value=sum(int(n.rsplit("|", 1)[1]) for n in expired_notes),
+            year=year,
+            quarter=quarter,
+            records=_records(Q(pk__in=expired.values("pk"))),
+            section="四",
+            notes=expired_notes,
+        ),
+        Figure(
+            key="enterprises.applications_stalled",
+            label=_("停留在申报或审核环节超过半年的申请"),
+            unit="项",
+            value=sum(int(n.rsplit("|", 1)[1]) for n in stalled_notes),
+            year=year,
+            quarter=quarter,
+            records=_records(Q(pk__in=stalled.values("pk"))),
+            section="四",
+            notes=stalled_notes,
+        ),
+    ]
 
 
 def _innovative_expected(year: int, quarter: int | None) -> Figure:

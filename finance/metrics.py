@@ -53,6 +53,7 @@ def scheme_stage_on(day: datetime.date) -> tuple[GuaranteeScheme | None, str | N
     """The most recently started guarantee scheme and the stage it was at on `day`."""
     scheme = (
         GuaranteeScheme.objects.filter(stage_entries__entered_on__lte=day)
+        .select_related("bank", "guarantor")
         .distinct()
         .order_by("-pk")
         .first()
@@ -78,7 +79,7 @@ def _signings(start: datetime.date, end: datetime.date) -> QuerySet[Signing]:
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
     start, end = period_bounds(year, quarter)
 
-    def fig(key: str, label: str, unit: str, value, records) -> Figure:
+    def fig(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
         return Figure(
             key=f"finance.{key}",
             label=label,
@@ -88,6 +89,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     events = (
@@ -121,6 +123,8 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         .order_by("launched_on", "pk")
     )
 
+    product_names = list(launched.values_list("name", flat=True))
+
     needs_then = status_as_of(FinancingNeed.objects.all(), end, fields=("status", "met_on"))
     needs = needs_then.select_related("enterprise").order_by("posted_on", "pk")
     # Met by a date: today's record says so (a 满足日期 entered late), or the record of then.
@@ -142,7 +146,19 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     )
 
     scheme, stage = scheme_stage_on(end)
+    scheme_notes: tuple[str, ...] = ()
     if scheme is not None and stage is not None:
+        following = SCHEME_STAGE_ORDER.index(stage) + 1
+        # (name, stage, next stage or "", bank, guarantor): what the summary says of it.
+        scheme_notes = (
+            scheme.name,
+            str(SchemeStage(stage).label),
+            str(SchemeStage(SCHEME_STAGE_ORDER[following]).label)
+            if following < len(SCHEME_STAGE_ORDER)
+            else "",
+            scheme.bank.name,
+            scheme.guarantor.name,
+        )
         stage_label = _("“%(n)s”所处阶段：%(s)s") % {
             "n": scheme.name,
             "s": SchemeStage(stage).label,
@@ -200,9 +216,16 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             financed,
             signings.order_by("enterprise_id", "signed_on", "pk"),
         ),
-        fig("products_launched", _("新推出金融产品"), _("个"), launched.count(), launched),
+        fig(
+            "products_launched",
+            _("新推出金融产品"),
+            _("个"),
+            len(product_names),
+            launched,
+            product_names,
+        ),
         fig("needs_posted", _("登记融资需求"), _("项"), need_counts["posted"], posted),
         fig("needs_met", _("已满足融资需求"), _("项"), need_counts["met"], met),
         fig("needs_open", _("待对接融资需求"), _("项"), need_counts["open"], still_open),
-        fig("scheme_stage", stage_label, _("/6阶段"), stage_value, stage_records),
+        fig("scheme_stage", stage_label, _("/6阶段"), stage_value, stage_records, scheme_notes),
     ]

@@ -18,6 +18,7 @@ from bureau.models import IN_PROGRESS_STATUSES, Level
 
 from .models import (
     ExitReason,
+    IncubatorKind,
     IncubatorLevelApplication,
     PlatformRecognition,
     RDPlatform,
@@ -46,7 +47,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     start, end = period_bounds(year, quarter)
     moment = end_of_day(end)
 
-    def fig(key: str, label: str, unit: str, value: int, records) -> Figure:
+    def fig(key: str, label: str, unit: str, value: int, records, notes=()) -> Figure:
         return Figure(
             key=f"incubation.{key}",
             label=label,
@@ -56,6 +57,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     result: list[Figure] = []
@@ -165,13 +167,23 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     applying = with_status_as_of(
         IncubatorLevelApplication.objects.select_related("incubator"), moment
     ).filter(status_then__in=IN_PROGRESS_STATUSES)
+    # One query: the incubators applying, the level each strives for and its operator.
+    striving: dict[str, None] = {}
+    kinds = dict(IncubatorKind.choices)
+    for name, level, operator, kind in applying.order_by("incubator__name", "pk").values_list(
+        "incubator__name", "level", "incubator__operator", "incubator__kind"
+    ):
+        level_name = Level(level).label if level else ""
+        # name | level striven for | operator | kind (孵化器, 众创空间 …)
+        striving.setdefault(f"{name}|{level_name}|{operator}|{kinds.get(kind, '')}", None)
     result.append(
         fig(
             "incubators_applying",
             _("正在争创上一级的孵化载体"),
             "家",
-            applying.values("incubator").distinct().count(),
+            len({note.split("|", 1)[0] for note in striving}),
             applying.order_by("incubator__name", "pk"),
+            notes=tuple(striving),
         )
     )
 

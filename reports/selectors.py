@@ -320,14 +320,20 @@ def dashboard_data(
     *,
     enterprises: QuerySet | None = None,
     scope: str = "",
+    source=None,
 ) -> DashboardData:
     """Everything the leadership dashboard shows for the year (to the quarter), filtered.
 
-    Figures come from `figure_values` (cached per data version); `scope` names the filter."""
+    Figures come from `figure_values` (cached per data version); `scope` names the filter.
+    `source(year, quarter, keys)`, when given, supplies the figures instead (a summary's
+    snapshot: `snapshot_dashboard`)."""
 
     moments = []
 
     def values(y: int, q: int | None, keys: Collection[str] | None = None) -> dict[str, Figure]:
+        if source is not None:
+            moments.append(timezone.now())
+            return source(y, q, keys)
         result, at = kept_values(y, q, enterprises=enterprises, scope=scope, keys=keys)
         moments.append(at)
         return result
@@ -475,8 +481,76 @@ def summary_get(*, year: int) -> AnnualSummary:
         raise Http404 from None
 
 
+# --- The snapshot a summary is drafted from (services.take_snapshot writes it) ---------------
+
+SNAPSHOT_VERSION = 2
+
+
+def _parsed(data: dict) -> dict[str, spec.FigureValue]:
+    return {key: spec.FigureValue.from_json(key, value) for key, value in (data or {}).items()}
+
+
+def values_of(snapshot: dict) -> dict[str, spec.FigureValue]:
+    """This year's figures of a snapshot by key, with the year's targets as 'target:<key>'."""
+    if snapshot.get("version") != SNAPSHOT_VERSION:
+        # A summary drafted before snapshots held every figure: its flat key → value map.
+        return _parsed(snapshot)
+    values = _parsed(snapshot.get("current", {}))
+    for key, target in _parsed(snapshot.get("targets", {})).items():
+        values[f"target:{key}"] = replace(target, key=f"target:{key}")
+    return values
+
+
 def snapshot_values(summary: AnnualSummary) -> dict[str, spec.FigureValue]:
+    """The figures the summary was last drafted from (this year's, targets as 'target:')."""
+    return values_of(summary.figures_snapshot or {})
+
+
+def facts_of(snapshot: dict, summary: AnnualSummary | None = None):
+    """The drafting rules' input (reports.drafting.Facts) from a snapshot."""
+    from .drafting import Facts
+
+    year = summary.year if summary is not None else int(snapshot.get("year", 0))
+    return Facts(
+        year=year,
+        current=values_of(snapshot),
+        previous=_parsed(snapshot.get("previous", {})),
+        targets=_parsed(snapshot.get("targets", {})),
+        next_targets=_parsed(snapshot.get("next_targets", {})),
+        rounding=dict(summary.rounding or {}) if summary is not None else {},
+    )
+
+
+def _as_figures(values: dict[str, spec.FigureValue], year: int, quarter=None) -> dict[str, Figure]:
     return {
-        key: spec.FigureValue.from_json(key, data)
-        for key, data in (summary.figures_snapshot or {}).items()
+        k: Figure(k, v.label, v.unit, v.value, year, quarter, None, notes=v.notes)
+        for k, v in values.items()
+        if not k.startswith("target:")
     }
+
+
+def snapshot_figures(summary: AnnualSummary) -> tuple[dict[str, Figure], dict[str, Figure]]:
+    """This year's and last year's figures as the summary was drafted (no records): what an
+    export's key-figures table shows, so that it agrees with the text."""
+    snapshot = summary.figures_snapshot or {}
+    current = _as_figures(values_of(snapshot), summary.year)
+    previous = _as_figures(_parsed(snapshot.get("previous", {})), summary.year - 1)
+    return current, previous
+
+
+def snapshot_dashboard(summary: AnnualSummary) -> DashboardData:
+    """The dashboard's tiles, trends and distributions computed from the summary's snapshot
+    (no query for figures): what an export's charts draw, so that they agree with the text."""
+    snapshot = summary.figures_snapshot or {}
+    current, previous = snapshot_figures(summary)
+    quarters = {
+        int(q): _as_figures(_parsed(v), summary.year, int(q))
+        for q, v in snapshot.get("quarters", {}).items()
+    }
+
+    def source(y: int, q: int | None, keys=None) -> dict[str, Figure]:
+        if q is not None:
+            return quarters.get(q, {})
+        return current if y == summary.year else previous
+
+    return dashboard_data(summary.year, source=source)

@@ -36,6 +36,8 @@ from .models import (
 from .selectors import on_roster
 
 SECTION = "（三）"
+# How many topics of the activities held a figure names (Figure.notes).
+NOTED_TOPICS = 5
 
 
 def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
@@ -105,10 +107,18 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         )
         .distinct()
     )
-    activity_counts = {
-        "held": held.count(),
-        "planned": planned.count(),
-    }
+    # One query each, rows rather than a count: the summary names the topics held and the
+    # institutions invited (Figure.notes).
+    held_topics = list(held.order_by("date", "pk").values_list("topic", flat=True))
+    planned_ids: dict[int, None] = {}
+    invited: dict[str, None] = {}
+    for pk, name, short in planned.order_by("planned_on", "pk").values_list(
+        "pk", "institutions__name", "institutions__short_name"
+    ):
+        planned_ids.setdefault(pk, None)
+        if name:
+            invited.setdefault(f"{name}（{short}）" if short and short != name else name, None)
+    activity_counts = {"held": len(held_topics), "planned": len(planned_ids)}
 
     approved = TalentApplication.objects.approved_as_of(end).filter(approved_on__gte=start)
     money = approved.aggregate(
@@ -117,7 +127,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         paid=Sum("amount_paid"),
     )
 
-    def figure(key: str, label: str, unit: str, value, records) -> Figure:
+    def figure(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
         return Figure(
             key=f"talent.{key}",
             label=label,
@@ -127,6 +137,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     talent_order = ("enterprise__name", "pk")
@@ -197,6 +208,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             "次",
             activity_counts["held"],
             held.select_related("kind").order_by("date", "pk"),
+            notes=held_topics[:NOTED_TOPICS],
         ),
         figure(
             "planned_exchanges",
@@ -204,6 +216,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             "次",
             activity_counts["planned"],
             planned.select_related("activity__kind").order_by("activity__date", "pk"),
+            notes=invited,
         ),
         figure(
             "applications_approved",
