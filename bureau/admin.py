@@ -8,6 +8,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import OptimisticLockAdminMixin
 from .importing import (
     HEADER_ROWS,
     BaseResource,
@@ -89,8 +90,11 @@ class AllOrNothingImportMixin:
         return response
 
 
-class PortalImportExportAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Admin with Excel import/export (django-import-export) and change history."""
+class PortalImportExportAdmin(
+    OptimisticLockAdminMixin, AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    """Admin with Excel import/export (django-import-export), change history, and the refusal
+    of a save from a stale change form (bureau.concurrency)."""
 
 
 @admin.register(User)

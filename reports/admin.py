@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from bureau.concurrency import OptimisticLockAdminMixin
+
 from .models import (
     AnnualSummary,
     ExportJob,
@@ -26,7 +28,7 @@ class PlanItemInline(admin.StackedInline):
 
 
 @admin.register(AnnualSummary)
-class AnnualSummaryAdmin(SimpleHistoryAdmin):
+class AnnualSummaryAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "title", "drafted_at", "updated_at"]
     search_fields = ["title"]
     list_filter = ["year"]
@@ -43,7 +45,7 @@ class SummarySectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NarrativeParagraph)
-class NarrativeParagraphAdmin(SimpleHistoryAdmin):
+class NarrativeParagraphAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["section", "order", "__str__", "updated_by", "updated_at"]
     list_filter = ["section__summary__year", "section__code"]
     search_fields = ["text"]
@@ -51,7 +53,7 @@ class NarrativeParagraphAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["summary", "order", "title"]
     list_filter = ["summary__year"]
     search_fields = ["title", "text"]

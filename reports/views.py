@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
+from bureau.concurrency import ensure_current
 
 from . import services
 from . import summary as spec
@@ -258,7 +259,11 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("段落已删除（历史中仍可查到）。"))
             return redirect("reports:summary_edit", year=year)
         if form.is_valid():
-            services.save_paragraph(form.instance, text=form.cleaned_data["text"], by=request.user)
+            with transaction.atomic():
+                ensure_current(form.instance, form.submitted_token())
+                services.save_paragraph(
+                    form.instance, text=form.cleaned_data["text"], by=request.user
+                )
             messages.success(request, _("段落已保存。"))
             return redirect(
                 f"{_edit_url(paragraph.section.summary.year)}#section-{paragraph.section.code}"
