@@ -109,7 +109,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "year", "quarter", "status", "deadline", "locked_at", "locked_by")
     list_filter = ("status", "year")
     readonly_fields = ("locked_at", "locked_by")

@@ -98,10 +98,21 @@ class OptimisticLockFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[TOKEN_FIELD] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=edit_token(self.instance)
+            required=False, widget=forms.HiddenInput, initial=edit_token(self.lock_target())
         )
 
-    def submitted_token(self) -> str:
+    def lock_target(self) -> models.Model:
+        """The record the form edits (a plain Form names it by overriding this)."""
+        return self.instance
+
+    def submitted_token(self) -> str | None:
+        """The token the form was opened with; None when the POST has no token at all.
+
+        Every page renders the token, so a browser always sends it ('' for a record that had
+        no history yet). A request built by hand without the field is not checked.
+        """
+        if self.add_prefix(TOKEN_FIELD) not in self.data:
+            return None
         return self.cleaned_data.get(TOKEN_FIELD) or ""
 
     def save(self, commit: bool = True):
@@ -109,7 +120,7 @@ class OptimisticLockFormMixin:
             # The caller saves the instance itself; it must call ensure_current first.
             return super().save(commit=False)
         with transaction.atomic():
-            ensure_current(self.instance, self.submitted_token())
+            ensure_current(self.lock_target(), self.submitted_token())
             return super().save(commit=True)
 
 
@@ -141,6 +152,12 @@ class OptimisticLockAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            # Adding has nothing to be stale against; a view-only page shows no inputs.
+            return [
+                (name, {**opts, "fields": [f for f in opts.get("fields", ()) if f != TOKEN_FIELD]})
+                for name, opts in fieldsets
+            ]
         # The token is rendered with the first fieldset, as a hidden input.
         first_name, first_options = fieldsets[0]
         fields = list(first_options.get("fields", ()))
@@ -153,7 +170,7 @@ class OptimisticLockAdminMixin:
 
     def save_model(self, request, obj, form, change) -> None:
         # The changelist's list_editable forms carry no token; only the change form is checked.
-        if change and TOKEN_FIELD in form.fields:
+        if change and TOKEN_FIELD in form.fields and form.add_prefix(TOKEN_FIELD) in form.data:
             ensure_current(obj, form.cleaned_data.get(TOKEN_FIELD) or "")
         super().save_model(request, obj, form, change)
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.concurrency import OptimisticLockAdminMixin
 
 from . import imports
 from .models import (
@@ -54,7 +55,7 @@ class ScenarioInline(admin.TabularInline):
 
 
 @admin.register(QuestionnaireVersion)
-class QuestionnaireVersionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class QuestionnaireVersionAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "document_no", "rule_set", "effective_from", "is_current")
     list_filter = ("is_current", "rule_set")
     search_fields = ("name", "code", "document_no")
@@ -65,7 +66,7 @@ class QuestionnaireVersionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class DimensionAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "version", "max_points", "order")
     list_filter = ("version",)
     search_fields = ("name", "code")
@@ -73,7 +74,7 @@ class DimensionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "dimension", "max_points", "order")
     list_filter = ("dimension__version", "dimension")
     search_fields = ("name", "code")
@@ -89,7 +90,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class QuestionAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("text", "code", "indicator", "kind", "max_points", "required", "order")
     list_filter = ("version", "kind", "indicator__dimension")
     search_fields = ("text", "code")
@@ -98,7 +99,7 @@ class QuestionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class OptionAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("text", "code", "question", "points", "exclusive", "order")
     list_filter = ("question__version", "exclusive")
     search_fields = ("text", "code", "question__text")
@@ -109,7 +110,7 @@ class OptionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class ScenarioAdmin(EditionLockedMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "group", "mandatory", "version", "order")
     list_filter = ("version", "group", "mandatory")
     search_fields = ("name", "code")

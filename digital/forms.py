@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, DateInput
 from enterprises.models import Enterprise
 
@@ -38,7 +39,7 @@ def _scenario_field(name: str, mandatory: bool) -> forms.TypedChoiceField:
     )
 
 
-class QuestionnaireForm(BureauForm):
+class QuestionnaireForm(OptimisticLockFormMixin, BureauForm):
     """The questionnaire: one field per question (q_<code>) and per scenario (s_<code>).
 
     Every field is optional here so that a draft can be saved; completeness on submit is
@@ -46,6 +47,7 @@ class QuestionnaireForm(BureauForm):
     """
 
     def __init__(self, *args, questionnaire: Questionnaire, assessment: Assessment, **kwargs):
+        self.assessment = assessment
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         for q in questionnaire.questions:
@@ -73,6 +75,10 @@ class QuestionnaireForm(BureauForm):
             level = assessment.scenario_levels.get(s.code)
             field.initial = "" if level is None else str(level)
             self.fields[f"s_{s.code}"] = field
+
+    def lock_target(self) -> Assessment:
+        """Two users of one enterprise may fill the same draft: a stale save is refused."""
+        return self.assessment
 
     def answers(self) -> dict[str, list[str]]:
         result = {}

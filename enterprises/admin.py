@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.concurrency import OptimisticLockAdminMixin
 from bureau.services import record_initial_status
 
 from .imports import (
@@ -121,7 +122,7 @@ class EnterpriseAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationKind)
-class QualificationKindAdmin(SimpleHistoryAdmin):
+class QualificationKindAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "short_name",
@@ -188,7 +189,7 @@ class QualificationAdmin(PortalImportExportAdmin):
 
 
 @admin.register(InnovationProfile)
-class InnovationProfileAdmin(SimpleHistoryAdmin):
+class InnovationProfileAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "enterprise",
         "niche_since_year",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.concurrency import OptimisticLockAdminMixin
 
 from .forms import ProductAdminForm
 from .imports import (
@@ -55,7 +56,7 @@ class InstitutionAdmin(PortalImportExportAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "institution", "phone")
     list_filter = ("institution",)
     search_fields = ("name", "institution__name", "address")
@@ -63,7 +64,7 @@ class BranchAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "title", "institution", "branch", "phone", "email")
     list_filter = ("institution",)
     search_fields = ("name", "institution__name", "phone")
@@ -104,7 +105,7 @@ class SchemeLoanInline(admin.TabularInline):
 
 
 @admin.register(GuaranteeScheme)
-class GuaranteeSchemeAdmin(SimpleHistoryAdmin):
+class GuaranteeSchemeAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "bank",
@@ -153,7 +154,7 @@ class GuaranteeSchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SchemeStageEntry)
-class SchemeStageEntryAdmin(SimpleHistoryAdmin):
+class SchemeStageEntryAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("scheme", "stage", "entered_on", "completed_on", "by")
     list_filter = ("stage", "scheme")
     search_fields = ("scheme__name", "remark")
@@ -161,7 +162,7 @@ class SchemeStageEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SchemeLoan)
-class SchemeLoanAdmin(SimpleHistoryAdmin):
+class SchemeLoanAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("enterprise", "scheme", "amount", "granted_on", "term_months")
     list_filter = ("scheme", ("granted_on", admin.DateFieldListFilter))
     search_fields = ("enterprise__name", "enterprise__credit_code")
@@ -199,7 +200,7 @@ class FinancingNeedAdmin(PortalImportExportAdmin):
 
 
 @admin.register(FinanceEvent)
-class FinanceEventAdmin(SimpleHistoryAdmin):
+class FinanceEventAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("activity", "kind", "co_organizer", "signed")
     list_filter = ("activity__kind",)
     search_fields = ("activity__topic", "co_organizer")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.concurrency import OptimisticLockAdminMixin
 from bureau.services import record_initial_status
 
 from .imports import (
@@ -136,7 +137,9 @@ class IncubatorAdmin(PortalImportExportAdmin):
 
 
 @admin.register(IncubatorLevelApplication)
-class IncubatorLevelApplicationAdmin(ApplicationAdminMixin, SimpleHistoryAdmin):
+class IncubatorLevelApplicationAdmin(
+    ApplicationAdminMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin
+):
     list_display = ("incubator", "level", "status", "batch_year", "status_changed_at")
     list_filter = ("status", "level", "batch_year")
     search_fields = ("incubator__name", "certificate_no", "remark")
@@ -156,7 +159,7 @@ class TenancyAdmin(PortalImportExportAdmin):
 
 
 @admin.register(RDPlatformKind)
-class RDPlatformKindAdmin(SimpleHistoryAdmin):
+class RDPlatformKindAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
 

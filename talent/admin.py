@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bureau.admin import PortalImportExportAdmin
+from bureau.concurrency import OptimisticLockAdminMixin
 
 from .imports import TalentResource
 from .masking import mask_name, mask_phone
@@ -132,14 +133,14 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
 
 @admin.register(TalentProgramme)
-class TalentProgrammeAdmin(SimpleHistoryAdmin):
+class TalentProgrammeAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "is_subsidy", "order")
     list_filter = ("is_subsidy",)
     search_fields = ("name", "code")
 
 
 @admin.register(TalentApplication)
-class TalentApplicationAdmin(SimpleHistoryAdmin):
+class TalentApplicationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "programme",
         "enterprise",
@@ -161,7 +162,7 @@ class TalentApplicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TalentActivity)
-class TalentActivityAdmin(SimpleHistoryAdmin):
+class TalentActivityAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("activity", "status", "planned_on", "institution_names")
     list_filter = ("status", "activity__kind")
     search_fields = ("activity__topic", "institutions__name")
@@ -213,7 +214,7 @@ class TechnologyDemandAdmin(PortalImportExportAdmin):
 
 
 @admin.register(DemandMatch)
-class DemandMatchAdmin(SimpleHistoryAdmin):
+class DemandMatchAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("demand", "institution", "score", "status", "confirmed_by", "confirmed_at")
     list_filter = ("status", "institution")
     search_fields = ("demand__title", "institution__name", "reasons")

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import EnterpriseFactory
 from tests.finance.factories import FinanceEventFactory
@@ -50,5 +51,5 @@ def test_staff_pages_render_every_date_box_iso(staff_client, language):
             assert value == "" or ISO.match(value), f"{url} {name}={value!r}"
     # The end-of-tenancy boxes are prefilled with today: one per current tenant.
     html = staff_client.get(incubator.get_absolute_url()).content.decode()
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert html.count(f'value="{today}"') >= 3

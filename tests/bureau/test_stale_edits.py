@@ -156,3 +156,23 @@ def test_an_unchanged_token_saves_normally(enterprise, enterprise_user):
     figures = QuarterlyFigures.objects.get(enterprise=enterprise, period=period)
     assert figures.revenue_ytd == Decimal("2000000.00")
     assert re.match(r"^\d+$", str(figures.history.latest().history_id))
+
+
+def test_portal_self_assessment_draft_stale_save_is_refused(enterprise, enterprise_user, colleague):
+    """Two finance officers fill the same digital self-assessment draft."""
+    from digital.models import Assessment
+    from tests.digital.factories import edition_2024
+
+    edition_2024()
+    a, b = login(enterprise_user), login(colleague)
+    a.post("/digital/portal/")
+    assessment = Assessment.objects.get(enterprise=enterprise)
+    url = f"/digital/portal/{assessment.pk}/"
+    form_a = form_data(a.get(url).content.decode())
+    form_b = form_data(b.get(url).content.decode())
+    assert "edit_token" in form_a
+    assert a.post(url, {**form_a, "q_network": ["network_1"], "action": "save"}).status_code == 302
+    response = b.post(url, {**form_b, "q_it_coverage": "it_coverage_2", "action": "save"})
+    assert "保存未生效" in refusal(response)
+    assessment.refresh_from_db()
+    assert assessment.answers == {"network": ["network_1"]}
