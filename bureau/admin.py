@@ -8,6 +8,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import spreadsheets
 from .importing import (
     HEADER_ROWS,
     BaseResource,
@@ -51,8 +52,10 @@ class AllOrNothingImportMixin:
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0]()
         response = HttpResponse(
-            template_dataset(resource).export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            spreadsheets.rows_to_xlsx(
+                str(self.opts.verbose_name), template_dataset(resource).headers, []
+            ),
+            content_type=spreadsheets.XLSX_CONTENT_TYPE,
         )
         filename = f"{self.opts.model_name}-import-template.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -89,7 +92,32 @@ class AllOrNothingImportMixin:
         return response
 
 
-class PortalImportExportAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class NeutralisedExportMixin:
+    """Admin exports offer only bureau.spreadsheets' formats (.xlsx and .csv, user text never a
+    formula); .xlsx keeps numbers and dates native, as django-import-export's own xlsx did."""
+
+    def get_export_formats(self):
+        return list(spreadsheets.EXPORT_FORMATS)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As ExportMixin.get_export_data, but "native types" follows the format's own flag:
+        # the library decides it by exact class (its BINARY_FORMATS), which ours are not.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.native_types, **kwargs
+        )
+        data.title = str(self.opts.verbose_name_plural)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+
+class PortalImportExportAdmin(
+    AllOrNothingImportMixin, NeutralisedExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     """Admin with Excel import/export (django-import-export) and change history."""
 
 

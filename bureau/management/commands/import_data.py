@@ -5,6 +5,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
+from bureau import spreadsheets
 from bureau.importing import load_dataset, run_import, template_dataset
 
 
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         resource = datasets[dataset]()
         if template:
             with open(template, "wb") as handle:
-                handle.write(template_dataset(resource).export("xlsx"))
+                headers = template_dataset(resource).headers
+                handle.write(spreadsheets.rows_to_xlsx(dataset, headers, []))
             self.stdout.write(f"已写出模板：{template}")
             return
         if not file:
