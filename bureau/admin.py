@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
@@ -113,6 +114,24 @@ class NeutralisedExportMixin:
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+
+@checks.register(checks.Tags.admin)
+def check_exports_are_neutralised(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every admin that exports offers only bureau.spreadsheets' formats (no other path)."""
+    allowed = set(spreadsheets.EXPORT_FORMATS)
+    return [
+        checks.Error(
+            f"{type(model_admin).__name__} offers exports that bureau.spreadsheets does not "
+            "write: user text could become a formula.",
+            hint="Base the admin on PortalImportExportAdmin or NeutralisedExportMixin.",
+            obj=type(model_admin),
+            id="bureau.E001",
+        )
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, ExportMixin)
+        and not set(model_admin.get_export_formats()) <= allowed
+    ]
 
 
 class PortalImportExportAdmin(

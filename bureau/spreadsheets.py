@@ -83,8 +83,11 @@ def csv_value(value) -> str:
 
 
 def write_csv(headers: Sequence, rows: Iterable[Sequence]) -> str:
-    """A csv document (header line, then rows), every field quoted and guarded."""
+    """A csv document (header line, then rows), every field quoted and guarded. It starts with
+    a byte-order mark, so Excel on a Chinese Windows reads it as UTF-8 (the portal's imports
+    read csv as utf-8-sig, so the file goes back in unchanged)."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([csv_value(h) for h in headers])
     for row in rows:

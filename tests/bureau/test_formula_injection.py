@@ -325,6 +325,51 @@ def test_every_admin_export_offers_only_the_neutralising_formats(staff_client):
         assert offered and set(offered) <= set(spreadsheets.EXPORT_FORMATS), model_admin
 
 
+def test_a_system_check_refuses_an_admin_that_exports_another_way(monkeypatch):
+    from import_export.admin import ImportExportModelAdmin
+
+    from bureau.admin import check_exports_are_neutralised
+    from bureau.models import ActivityKind
+
+    assert check_exports_are_neutralised() == []
+    plain = ImportExportModelAdmin(ActivityKind, admin.site)  # the library's own formats
+    monkeypatch.setitem(admin.site._registry, ActivityKind, plain)
+    errors = check_exports_are_neutralised()
+    assert [e.id for e in errors] == ["bureau.E001"]
+    assert "bureau.spreadsheets" in errors[0].msg
+
+
+def test_csv_starts_with_a_byte_order_mark_and_quotes_every_field():
+    text = spreadsheets.write_csv(["名称", "金额"], [["=1+1", Decimal("-5.00")], ["a;=b", None]])
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines() == ['"名称","金额"', '"\'=1+1","-5.00"', '"a;=b",""']
+
+
+def test_english_exports_are_neutralised_too(enterprise_client, enterprise, staff_client):
+    from django.conf import settings
+    from django.utils import translation
+
+    post_hostile_profile(enterprise_client, enterprise)
+    AssessmentFactory(enterprise=enterprise)
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = staff_client.get(reverse("digital:assessment_list") + "?format=xlsx")
+    problems, strings = findings(response, "digital assessments, en")
+    assert problems == []
+    assert STORED["name"] in strings
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert "企业名称" not in [c.value for c in ws[1]]  # the headers are in English
+    model_admin = admin.site._registry[Enterprise]
+    response = _admin_export(
+        staff_client, model_admin, _format_indexes(staff_client, model_admin)["csv"]
+    )
+    problems, cells = findings(response, "admin enterprise csv, en")
+    assert problems == [] and "'" + STORED["name"] in cells
+    with translation.override("en"):
+        assert (spreadsheets.csv_value(True), spreadsheets.csv_value(False)) == ("Yes", "No")
+    with translation.override("zh-hans"):
+        assert (spreadsheets.csv_value(True), spreadsheets.csv_value(False)) == ("是", "否")
+
+
 # --- The sweep: every export URL and every admin export format, on the demo data ---------------
 
 
