@@ -277,6 +277,20 @@ def test_incubation_list_exports_hold_the_hostile_profile_as_text(
     assert STORED["name"] in strings
 
 
+def test_list_exports_keep_dates_and_numbers_as_cells(staff_client, enterprise):
+    TenancyFactory(enterprise=enterprise, entered_on=datetime.date(2023, 3, 1))
+    response = staff_client.get(reverse("incubation:tenant_list") + "?format=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    entered = ws.cell(2, 4)
+    assert entered.is_date and entered.value == datetime.datetime(2023, 3, 1)
+    assert ws.cell(2, 5).value is None  # not left yet: an empty cell, not ""
+    AssessmentFactory(enterprise=enterprise, total_score=Decimal("61.5"))
+    response = staff_client.get(reverse("digital:assessment_list") + "?format=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = [c for c in ws[2]]
+    assert row[2].is_date and any(c.data_type == "n" and c.value == 61.5 for c in row)
+
+
 def _admin_export(client: Client, model_admin, fmt_index: int):
     """POST the admin's export form (first resource, every field ticked), as a clerk would."""
     from django import forms
