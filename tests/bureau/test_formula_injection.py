@@ -291,8 +291,8 @@ def test_list_exports_keep_dates_and_numbers_as_cells(staff_client, enterprise):
     assert row[2].is_date and any(c.data_type == "n" and c.value == 61.5 for c in row)
 
 
-def _admin_export(client: Client, model_admin, fmt_index: int):
-    """POST the admin's export form (first resource, every field ticked), as a clerk would."""
+def _export_form_data(client: Client, model_admin, fmt_index: int) -> tuple[str, dict]:
+    """The admin's export URL and its form filled in: first resource, every field ticked."""
     from django import forms
 
     opts = model_admin.model._meta
@@ -302,6 +302,12 @@ def _admin_export(client: Client, model_admin, fmt_index: int):
     for name, field in form.fields.items():
         if isinstance(field, forms.BooleanField) and getattr(field, "resource_index", 0) == 0:
             data[name] = "on"
+    return url, data
+
+
+def _admin_export(client: Client, model_admin, fmt_index: int):
+    """POST the admin's export form as a clerk would (the form page is fetched first)."""
+    url, data = _export_form_data(client, model_admin, fmt_index)
     return client.post(url, data)
 
 
@@ -329,6 +335,27 @@ def test_admin_enterprise_export_holds_the_hostile_profile_as_text(
     assert problems == []
     assert guarded(STORED["name"], response) in cells
     assert guarded(STORED["main_products"], response) in cells
+
+
+@pytest.mark.parametrize("n", [3, 30])
+@pytest.mark.parametrize("label", ["xlsx", "csv"])
+def test_admin_export_queries_do_not_grow_with_rows(
+    staff_client, django_assert_num_queries, n, label
+):
+    from tests.factories import EnterpriseFactory, ParkZoneFactory
+
+    for i in range(n):
+        EnterpriseFactory(zone=ParkZoneFactory(name=f"片区{i}"), name=f"=企业{i}")
+    model_admin = admin.site._registry[Enterprise]
+    url, data = _export_form_data(
+        staff_client, model_admin, _format_indexes(staff_client, model_admin)[label]
+    )
+    # session, user, the user's and its groups' permissions; the zones (the lookup widget's
+    # one query), the enterprises; the session saved (savepoint, update, release).
+    with django_assert_num_queries(9):
+        response = staff_client.post(url, data)
+    problems, cells = findings(response, label)
+    assert problems == [] and len(cells) > n
 
 
 def test_every_admin_export_offers_only_the_neutralising_formats(staff_client):
