@@ -114,6 +114,28 @@ def xlsx_cell(sheet, value, *, font: Font | None = None) -> WriteOnlyCell:
     return cell
 
 
+_NATIVE = (type(None), bool, int, float, Decimal, datetime.date, datetime.time)
+
+
+def _xlsx_row(sheet, values: Iterable) -> list:
+    """A row for `sheet.append`: plain values where openpyxl writes them as they are (the
+    fast path), cells from the first value that needs one (text that openpyxl would read as
+    a formula or an error value, an aware datetime, any other object) to the row's end:
+    openpyxl reuses the last cell object of a row for the raw values after it."""
+    values = list(values)
+    for i, v in enumerate(values):
+        t = type(v)
+        if t is str:
+            if not (v.startswith(FORMULA_TRIGGERS) or v.startswith("#")):
+                continue
+        elif t in _NATIVE:  # exact types: a datetime is not a date here
+            continue
+        elif t is datetime.datetime and v.tzinfo is None:
+            continue
+        return values[:i] + [xlsx_cell(sheet, x) for x in values[i:]]
+    return values
+
+
 @dataclass
 class Sheet:
     """A sheet of a workbook: optional lines above the header, a bold header row, rows."""
@@ -144,7 +166,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             ws.append([xlsx_cell(ws, v) for v in line])
         ws.append([xlsx_cell(ws, h, font=_BOLD) for h in spec.headers])
         for row in spec.rows:
-            ws.append([xlsx_cell(ws, v) for v in row])
+            ws.append(_xlsx_row(ws, row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

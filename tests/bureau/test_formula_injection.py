@@ -203,6 +203,27 @@ def test_xlsx_writer_keeps_text_as_text_and_numbers_and_dates_native():
     assert ws.freeze_panes == "A3"
 
 
+def test_cells_after_a_guarded_one_keep_their_own_type_and_style():
+    at = datetime.datetime(2024, 1, 1, 16, 0, tzinfo=datetime.UTC)
+    row = ["普通", 7, "=x", 8, "普通2", at, None, "#REF!", Decimal("-1")]
+    ws = openpyxl.load_workbook(io.BytesIO(spreadsheets.rows_to_xlsx("s", ["h"] * 9, [row]))).active
+    cells = ws[2]
+    assert [c.value for c in cells] == [
+        "普通",
+        7,
+        "=x",
+        8,
+        "普通2",
+        datetime.datetime(2024, 1, 2),
+        None,
+        "#REF!",
+        -1,
+    ]
+    assert [bool(c.quotePrefix) for c in cells] == [False, False, True] + [False] * 6
+    assert not any(c.font.bold for c in cells)
+    assert [c.data_type for c in cells] == ["s", "n", "s", "n", "s", "d", "n", "s", "n"]
+
+
 def test_tz_aware_datetimes_are_written_in_local_time():
     at = datetime.datetime(2024, 1, 1, 16, 0, tzinfo=datetime.UTC)
     ws = openpyxl.load_workbook(io.BytesIO(spreadsheets.rows_to_xlsx("s", ["t"], [[at]]))).active
