@@ -7,9 +7,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import spreadsheets
+from . import spreadsheets, uploads
 from .importing import (
     HEADER_ROWS,
     BaseResource,
@@ -36,6 +37,10 @@ class AllOrNothingImportMixin:
     the first rows and the errors in Chinese (row and column), not the whole file."""
 
     import_template_name = "admin/portal_import.html"
+    # The uploaded file passes bureau/uploads.py's guards before django-import-export reads it.
+    import_form_class = uploads.import_form_class()
+    # Imports take what the templates are: .xlsx and .csv; nothing else reaches a parser.
+    import_formats = [base_formats.XLSX, base_formats.CSV]
 
     def get_urls(self):
         return [

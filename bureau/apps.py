@@ -18,8 +18,16 @@ DEFAULT_ACTIVITY_KINDS = [
 
 
 def _after_migrate(sender, **kwargs) -> None:
+    from django.apps import apps
+
+    from .migrating import app_is_migrated
     from .models import ActivityKind
     from .services import sync_role_groups
+
+    if not all(
+        app_is_migrated(apps.get_app_config(a), **kwargs) for a in ("auth", "bureau", "audit")
+    ):
+        return
 
     sync_role_groups()
     for order, (code, name) in enumerate(DEFAULT_ACTIVITY_KINDS):

@@ -348,7 +348,10 @@ def run_import(
 
 def load_dataset(path: str | Path) -> tablib.Dataset:
     """Read the first sheet of an .xlsx file (or a .csv) into a dataset, header row first."""
+    from .uploads import guard_path
+
     path = Path(path)
+    guard_path(path)
     if path.suffix.lower() == ".csv":
         return tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
     return dataset_from_xlsx(path)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "talent",
     "finance",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.SecurityEventMiddleware",
 ]
 
 ROOT_URLCONF = "bureau.urls"
@@ -139,6 +141,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: five failed logins lock that user name from that address for an hour.
+# Proxies in front of the portal (addresses or networks) whose X-Forwarded-For is believed:
+# the client address of the security log and of the login lockout (audit/network.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "audit.network.axes_client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -211,6 +217,9 @@ FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=3600)
 
 # django-import-export: every import runs in one transaction, so one bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The uploaded file waits for the confirm step in the cache, not in a folder: nothing is left
+# on disk after a preview that is never confirmed, good or bad (expires after a day).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -232,12 +241,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Tests that need PostgreSQL, Redis, a Celery worker or Chromium skip when those are missing,
 # unless REQUIRE_SERVICES is set (as in CI), where a missing service fails the test.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# The largest file any upload (Excel import, Word template) may be, checked before parsing.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Zip-based uploads (.xlsx, .docx): parts, and bytes once inflated (bureau/uploads.py).
+UPLOAD_MAX_ZIP_ENTRIES = env.int("UPLOAD_MAX_ZIP_ENTRIES", default=2000)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
 
 # An enterprise figure's deadline reminder and the like: how far ahead "expiring soon" looks.
 EXPIRING_SOON_DAYS = 180

@@ -10,6 +10,11 @@ def _ensure_qualification_kinds(**kwargs) -> None:
 
     from django.apps import apps
 
+    from bureau.migrating import app_is_migrated
+
+    if not app_is_migrated(apps.get_app_config("enterprises"), **kwargs):
+        return
+
     import_module("enterprises.migrations.0003_qualification_kinds_and_overlap").add_kinds(
         apps, None
     )

@@ -15,7 +15,14 @@ RD_PLATFORM_KINDS = [
 
 def ensure_rd_platform_kinds(**kwargs) -> int:
     """Create the kinds that are missing (after migrate, and after a test flush); idempotent."""
+    from django.apps import apps
+
+    from bureau.migrating import app_is_migrated
+
     from .models import RDPlatformKind
+
+    if not app_is_migrated(apps.get_app_config("incubation"), **kwargs):
+        return 0
 
     existing = set(RDPlatformKind.objects.values_list("code", flat=True))
     missing = [

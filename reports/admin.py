@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import WordTemplateForm
 from .models import (
     AnnualSummary,
     ExportJob,
@@ -9,6 +10,7 @@ from .models import (
     SummarySection,
     WordTemplate,
 )
+from .services import log_template_upload
 
 
 class SectionInline(admin.TabularInline):
@@ -77,6 +79,16 @@ class ExportJobAdmin(SimpleHistoryAdmin):
 
 @admin.register(WordTemplate)
 class WordTemplateAdmin(SimpleHistoryAdmin):
+    # The upload page's form: the same checks (sandboxed trial render) for the admin.
+    form = WordTemplateForm
+    fields = ["name", "file", "is_active"]
     list_display = ["name", "is_active", "uploaded_by", "uploaded_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            log_template_upload(obj, by=request.user)

@@ -7,6 +7,7 @@ carries the tables only and points to the Excel export's native charts.
 from __future__ import annotations
 
 import io
+import warnings
 from functools import cache
 
 from .word import ChartImage
@@ -44,7 +45,12 @@ def available() -> bool:
 
 def _png(fig) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    with warnings.catch_warnings():
+        # Without a CJK font (CI installs Noto Sans CJK) each Chinese glyph would warn.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
+        fig.savefig(out, format="png", dpi=150, bbox_inches="tight")
     _pyplot().close(fig)
     return out.getvalue()
 
@@ -71,7 +77,7 @@ def dashboard_charts(data) -> list[ChartImage]:
         images.append(ChartImage(f"图1  {data.year}年主要指标季度趋势", _png(fig)))
     n = len(images) + 1
     for dist in data.distributions:
-        if not dist["items"]:
+        if not dist["items"] or dist.get("empty"):
             continue
         fig, ax = plt.subplots(figsize=(8, 3.2))
         names = [i["name"] for i in dist["items"]]

@@ -8,8 +8,17 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from bureau.models import MAX_YEAR, MIN_YEAR, Target
+from bureau.uploads import guard_upload
 
-from .models import AnnualSummary, ExportFormat, NarrativeParagraph, PlanItem, WordTemplate
+from . import word_sandbox
+from .models import (
+    AnnualSummary,
+    ExportAppendix,
+    ExportFormat,
+    NarrativeParagraph,
+    PlanItem,
+    WordTemplate,
+)
 
 
 class SummaryCreateForm(forms.Form):
@@ -33,7 +42,8 @@ class SummaryCreateForm(forms.Form):
 class SummaryForm(forms.ModelForm):
     class Meta:
         model = AnnualSummary
-        fields = ["title", "organisation"]
+        fields = ["title", "organisation", "document_date"]
+        widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ParagraphForm(forms.ModelForm):
@@ -87,6 +97,15 @@ class NewTargetForm(forms.ModelForm):
 
 class ExportForm(forms.Form):
     fmt = forms.ChoiceField(label=_("格式"), choices=ExportFormat.choices)
+    appendix = forms.ChoiceField(
+        label=_("Word附件"),
+        choices=ExportAppendix.choices,
+        initial=ExportAppendix.FIGURES,
+        required=False,
+    )
+
+    def clean_appendix(self) -> str:
+        return self.cleaned_data.get("appendix") or ExportAppendix.FIGURES
 
 
 class WordTemplateForm(forms.ModelForm):
@@ -98,14 +117,31 @@ class WordTemplateForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".docx"):
             raise forms.ValidationError(_("请上传 .docx 格式的Word模板。"))
+        guard_upload(upload, {".docx"})
         data = upload.read()
         upload.seek(0)
         try:
-            variables = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+            variables = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(
+                jinja_env=word_sandbox.environment()
+            )
         except (zipfile.BadZipFile, KeyError, ValueError):
             raise forms.ValidationError(_("文件不是有效的Word（.docx）文档。")) from None
         except TemplateError as exc:
             raise forms.ValidationError(_("模板语法有误：%(error)s") % {"error": exc}) from None
         if "body" not in variables:
             raise forms.ValidationError(_("模板中缺少正文占位符 {{p body }}，请参照默认模板。"))
+        unknown = sorted(variables - set(word_sandbox.TEMPLATE_NAMES))
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "模板使用了不支持的占位符：%(names)s。可用的占位符只有 title、organisation、date、body。"
+                )
+                % {"names": "、".join(unknown)}
+            )
+        try:
+            word_sandbox.check_template(data)
+        except word_sandbox.TemplateRefused as exc:
+            raise forms.ValidationError(
+                _("模板未通过试生成检查：%(error)s") % {"error": exc}
+            ) from None
         return upload

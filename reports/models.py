@@ -20,6 +20,12 @@ class AnnualSummary(models.Model):
     )
     title = models.CharField(_("标题"), max_length=120)
     organisation = models.CharField(_("发文单位"), max_length=60, default="科技金融局")
+    document_date = models.DateField(
+        _("成文日期"),
+        null=True,
+        blank=True,
+        help_text=_("落款日期；留空时以导出当天为准。"),
+    )
     figures_snapshot = models.JSONField(_("数据快照"), default=dict, blank=True, editable=False)
     drafted_at = models.DateTimeField(_("数据生成时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -156,6 +162,13 @@ class ExportStatus(models.TextChoices):
 ACTIVE_EXPORT_STATUSES = (ExportStatus.PENDING, ExportStatus.RUNNING)
 
 
+class ExportAppendix(models.TextChoices):
+    """What follows the Word document's signature (the Excel file always has every record)."""
+
+    FIGURES = "figures", _("主要指标表")
+    FULL = "full", _("主要指标表及指标明细记录")
+
+
 def export_upload_to(job: "ExportJob", filename: str) -> str:
     return f"reports/{job.summary.year}/{job.pk or 'new'}-{filename}"
 
@@ -173,6 +186,18 @@ class ExportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     file = models.FileField(_("文件"), upload_to=export_upload_to, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    appendix = models.CharField(
+        _("附件内容"),
+        max_length=10,
+        choices=ExportAppendix.choices,
+        default=ExportAppendix.FIGURES,
+    )
+    unmasked = models.BooleanField(
+        _("含未脱敏个人信息"),
+        default=False,
+        editable=False,
+        help_text=_("申请人有权查看个人信息时，导出文件不脱敏，且仅申请人可下载。"),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -190,11 +215,21 @@ class ExportJob(models.Model):
         verbose_name_plural = _("导出任务")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # A repeated request while one runs joins it instead of starting a second.
+            # A repeated request while one runs joins it instead of starting a second; a file
+            # with unmasked personal data is its requester's alone, so it is joined only by
+            # the same requester.
             models.UniqueConstraint(
-                fields=["summary", "fmt"],
-                condition=Q(status__in=["pending", "running"]),
+                fields=["summary", "fmt", "appendix"],
+                condition=Q(status__in=["pending", "running"], unmasked=False),
                 name="export_one_active_per_summary_format",
+            ),
+            models.UniqueConstraint(
+                fields=["summary", "fmt", "appendix", "requested_by"],
+                condition=Q(status__in=["pending", "running"], unmasked=True),
+                name="export_one_active_unmasked_per_requester",
+            ),
+            models.CheckConstraint(
+                condition=Q(appendix__in=["figures", "full"]), name="export_appendix_valid"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_le_100"),
         ]
@@ -208,6 +243,11 @@ class ExportJob(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.summary.title}.{self.fmt}"
+
+    def can_download(self, user) -> bool:
+        """A file with unmasked personal data goes to its requester only (whose export was
+        logged); any other file to every reader of the summary."""
+        return not self.unmasked or (user.is_authenticated and user.pk == self.requested_by_id)
 
 
 class WordTemplate(models.Model):

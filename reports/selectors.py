@@ -241,10 +241,19 @@ class Tile:
 
     @property
     def percent(self) -> int | None:
-        """Progress against the target, 0–100 (capped) for the bar."""
+        """Progress against the target in whole percent, above 100 when exceeded (105)."""
         if self.target is None or self.value is None or not self.target.target_value:
             return None
-        return min(100, int(Decimal(self.value) * 100 / self.target.target_value))
+        return int(Decimal(self.value) * 100 / self.target.target_value)
+
+    @property
+    def bar_percent(self) -> int | None:
+        """The bar's fill, 0–100: a target exceeded fills it (and is coloured apart)."""
+        return None if self.percent is None else max(0, min(100, self.percent))
+
+    @property
+    def exceeded(self) -> bool:
+        return self.percent is not None and self.percent > 100
 
     @property
     def is_money(self) -> bool:
@@ -320,13 +329,14 @@ def dashboard_data(
         label, unit = _label_for(key, figures, previous)
         tiles.append(Tile(key, label, unit, figures.get(key), previous.get(key)))
 
-    # The quarter trends need only the charted figures.
-    quarters = {q: values(year, q, TREND_KEYS + MONEY_TREND_KEYS) for q in range(1, 5)}
+    # The quarter trends need only the charted figures, up to the quarter filtered on.
+    shown_quarters = list(range(1, (quarter or 4) + 1))
+    quarters = {q: values(year, q, TREND_KEYS + MONEY_TREND_KEYS) for q in shown_quarters}
     trend_series = []
     for key in TREND_KEYS + MONEY_TREND_KEYS:
         label, unit = _label_for(key, figures, *quarters.values())
         values = [
-            _number(quarters[q][key].value) if key in quarters[q] else None for q in range(1, 5)
+            _number(quarters[q][key].value) if key in quarters[q] else None for q in shown_quarters
         ]
         if key in MONEY_TREND_KEYS:
             values = [None if v is None else round(v / 10_000, 2) for v in values]
@@ -357,7 +367,9 @@ def dashboard_data(
             for key, f in sorted(figures.items())
             if key.startswith(prefix) and f.value is not None
         ]
-        distributions.append({"code": code, "title": str(title), "items": items})
+        # All zero: nothing to divide (a pie would draw equal slices); shown as the empty note.
+        empty = not any(i["value"] for i in items)
+        distributions.append({"code": code, "title": str(title), "items": items, "empty": empty})
 
     return DashboardData(
         year=year,
@@ -367,13 +379,35 @@ def dashboard_data(
         tiles=tiles,
         targets=target_tiles,
         trends={
-            "quarters": [_("第%(q)s季度") % {"q": q} for q in range(1, 5)],
+            "quarters": [_("第%(q)s季度") % {"q": q} for q in shown_quarters],
             "series": trend_series,
         },
         distributions=distributions,
         filtered=enterprises is not None,
         computed_at=min(moments),
     )
+
+
+def _probe_keys() -> list[str]:
+    """The figures that tell whether a year has data: the tiles' and the distributions'."""
+    tile_keys = [k for k in spec.figure_keys() if not k.startswith("target:")]
+    return sorted(set(tile_keys).union(p for _c, p, _t in DISTRIBUTIONS))
+
+
+def year_has_data(year: int) -> bool:
+    """Whether any of the year's dashboard figures is other than zero or missing (read
+    through the figures kept in the cache, as the dashboard reads them)."""
+    figures = figure_values(year, keys=_probe_keys())
+    return any(f.value for f in figures.values())
+
+
+def dashboard_year(years: list[int]) -> tuple[int, bool]:
+    """The year the dashboard opens on: the latest of `years` (newest first) that has data,
+    and whether that is not the first (the current year had none); the first if none has."""
+    for year in years:
+        if year_has_data(year):
+            return year, year != years[0]
+    return years[0], False
 
 
 # Labels of the summary's figure keys, for showing a figure that no app publishes yet.

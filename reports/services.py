@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -10,11 +13,45 @@ from . import summary as spec
 from .models import (
     ACTIVE_EXPORT_STATUSES,
     AnnualSummary,
+    ExportAppendix,
+    ExportFormat,
     ExportJob,
     NarrativeParagraph,
     SummarySection,
+    WordTemplate,
 )
 from .selectors import summary_values
+
+security_log = logging.getLogger("security")
+
+
+@transaction.atomic
+def activate_template(template: WordTemplate, *, by) -> WordTemplate:
+    """Store an uploaded (already checked) Word template as the one in use; log the upload."""
+    WordTemplate.objects.filter(is_active=True).exclude(pk=template.pk).update(is_active=False)
+    template.uploaded_by = by
+    template.is_active = True
+    template.save()
+    log_template_upload(template, by=by)
+    return template
+
+
+def log_template_upload(template: WordTemplate, *, by) -> None:
+    """One line in the security log per uploaded template: who, which file, its digest."""
+    template.file.open("rb")
+    try:
+        digest = hashlib.sha256(template.file.read()).hexdigest()
+    finally:
+        template.file.close()
+    security_log.info(
+        "word template uploaded: id=%s name=%r file=%s sha256=%s size=%s by=%s",
+        template.pk,
+        template.name,
+        template.file.name,
+        digest,
+        template.file.size,
+        getattr(by, "username", None),
+    )
 
 
 def default_title(year: int, organisation: str = "科技金融局") -> str:
@@ -88,24 +125,38 @@ def save_paragraph(paragraph: NarrativeParagraph, *, text: str, by) -> Narrative
     return paragraph
 
 
-def request_export(summary: AnnualSummary, fmt: str, *, by=None) -> tuple[ExportJob, bool]:
-    """Queue an export, or return the one already pending/running for this summary and format.
+def request_export(
+    summary: AnnualSummary, fmt: str, *, by=None, appendix: str = ExportAppendix.FIGURES
+) -> tuple[ExportJob, bool]:
+    """Queue an export, or return the one already pending/running for this summary, format
+    and appendix. A requester who may see personal data unmasked gets an unmasked file of
+    their own (joined by nobody else, downloadable by them only); everyone else shares the
+    masked one.
 
     Returns (job, started): `started` is False when an active job was joined.
     """
+    from talent.selectors import can_view_personal_data
+
     from .tasks import export_summary
 
-    active = ExportJob.objects.filter(
-        summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES
-    ).first()
+    if fmt != ExportFormat.DOCX:
+        appendix = ExportAppendix.FIGURES  # the Excel file always holds every record
+    unmasked = by is not None and can_view_personal_data(by)
+    same = {"summary": summary, "fmt": fmt, "appendix": appendix, "unmasked": unmasked}
+    if unmasked:
+        same["requested_by"] = by
+    active = ExportJob.objects.filter(**same, status__in=ACTIVE_EXPORT_STATUSES).first()
     if active is not None:
         return active, False
     try:
         with transaction.atomic():
-            job = ExportJob.objects.create(summary=summary, fmt=fmt, requested_by=by)
+            job = ExportJob.objects.create(**same, **({} if unmasked else {"requested_by": by}))
     except IntegrityError:
         # Another request created it between our check and insert: join that one.
-        job = ExportJob.objects.get(summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES)
+        job = ExportJob.objects.get(**same, status__in=ACTIVE_EXPORT_STATUSES)
         return job, False
-    transaction.on_commit(lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk))
+    user_id = by.pk if by is not None else None
+    transaction.on_commit(
+        lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk, user_id=user_id)
+    )
     return job, True

@@ -18,12 +18,21 @@ BUILDERS = {ExportFormat.DOCX: "build_docx", ExportFormat.XLSX: "build_xlsx"}
 
 
 @shared_task(bind=True, time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True)
-def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -> dict:
+def export_summary(
+    self,
+    summary_id: int,
+    fmt: str,
+    job_id: int | None = None,
+    user_id: int | None = None,
+    appendix: str = "figures",
+) -> dict:
     """Build the summary's export and store it; returns {'job_id', 'path', 'status'}.
 
-    Without `job_id` it joins the summary's active job of that format or starts one, so the
-    task can be called on its own (command line, a worker test). Idempotent: a job already
-    done is returned as is.
+    Without `job_id` it joins the summary's active masked job of that format and appendix or
+    starts one, so the task can be called on its own (command line, a worker test).
+    Idempotent: a job already done is returned as is. `user_id` is the requester: personal
+    data goes in unmasked only when the job was asked unmasked and that user may still see
+    it, and the export is then logged (talent.PersonalDataAccess).
     """
     from . import exports
 
@@ -33,8 +42,12 @@ def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -
     if job_id is None:
         with transaction.atomic():
             job = ExportJob.objects.filter(
-                summary=summary, fmt=fmt, status__in=ACTIVE_EXPORT_STATUSES
-            ).first() or ExportJob.objects.create(summary=summary, fmt=fmt)
+                summary=summary,
+                fmt=fmt,
+                appendix=appendix,
+                unmasked=False,
+                status__in=ACTIVE_EXPORT_STATUSES,
+            ).first() or ExportJob.objects.create(summary=summary, fmt=fmt, appendix=appendix)
     else:
         job = ExportJob.objects.get(pk=job_id)
     if job.status == ExportStatus.DONE and job.file:
@@ -45,11 +58,16 @@ def export_summary(self, summary_id: int, fmt: str, job_id: int | None = None) -
     def progress(percent: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, percent)))
 
+    reader = exports.reader_for(user_id, path=job.get_absolute_url())
+    reader.unmask = reader.unmask and job.unmasked
+    options = {"appendix": job.appendix} if fmt == ExportFormat.DOCX else {}
     try:
         # A Chinese official document whatever the requesting user's language (an eager run
         # happens inside that user's request).
         with translation.override(settings.LANGUAGE_CODE):
-            data = getattr(exports, BUILDERS[fmt])(summary.pk, progress=progress)
+            data = getattr(exports, BUILDERS[fmt])(
+                summary.pk, reader=reader, progress=progress, **options
+            )
     except Exception as exc:
         # Recorded on the job (the user sees it); not re-raised, so an eager run inside a
         # request does not turn into a server error.

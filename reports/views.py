@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
+from talent.selectors import can_view_personal_data
 
 from . import services
 from . import summary as spec
 from .document import build as build_document
-from .filters import DashboardFilter
+from .filters import DashboardFilter, year_choices
 from .forms import (
     ExportForm,
     NewTargetForm,
@@ -36,6 +37,7 @@ from .selectors import (
     cached_panels,
     collect,
     dashboard_data,
+    dashboard_year,
     snapshot_values,
     summary_get,
     summary_values,
@@ -68,7 +70,13 @@ PANEL_STYLES = ["incubation/incubation.css", "digital/digital.css"]
 def dashboard(request: HttpRequest) -> HttpResponse:
     """KPI tiles against targets with year-on-year change, quarter trends, distributions."""
     params = request.GET.copy()
-    params.setdefault("year", str(timezone.localdate().year))
+    fallback_from = None
+    if not params.get("year"):
+        # No year asked: the latest with data, not an empty current year.
+        years = [y for y, _label in year_choices()]
+        chosen, fell_back = dashboard_year(years)
+        params["year"] = str(chosen)
+        fallback_from = years[0] if fell_back else None
     flt = DashboardFilter(params)
     if not flt.is_valid():
         flt = DashboardFilter({"year": str(timezone.localdate().year)})
@@ -97,6 +105,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": [] if data.filtered else cached_panels(year, request),
             "panel_styles": PANEL_STYLES,
             "can_edit": request.user.role in EDITOR_ROLES,
+            "fallback_from": fallback_from,
         },
     )
 
@@ -175,8 +184,12 @@ def summary_preview(request: HttpRequest, year: int) -> HttpResponse:
     summary = summary_get(year=year)
     context = _preview_context(summary)
     context["can_edit"] = request.user.role in EDITOR_ROLES
-    context["exports"] = summary.exports.select_related("requested_by")[:10]
+    context["exports"] = [
+        (job, job.can_download(request.user))
+        for job in summary.exports.select_related("requested_by")[:10]
+    ]
     context["export_form"] = ExportForm()
+    context["unmasks"] = can_view_personal_data(request.user)
     return render(request, "reports/summary_preview.html", context)
 
 
@@ -310,7 +323,12 @@ def export_request(request: HttpRequest, year: int) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         raise Http404
-    job, started = services.request_export(summary, form.cleaned_data["fmt"], by=request.user)
+    job, started = services.request_export(
+        summary,
+        form.cleaned_data["fmt"],
+        by=request.user,
+        appendix=form.cleaned_data["appendix"],
+    )
     if not started:
         messages.info(request, _("该格式的导出正在进行中，请稍候。"))
     return redirect("reports:export_status", pk=job.pk)
@@ -326,16 +344,21 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
                 "status_display": job.get_status_display(),
                 "progress": job.progress,
                 "error": job.error,
-                "download": job.status == ExportStatus.DONE,
+                "download": job.status == ExportStatus.DONE and job.can_download(request.user),
             }
         )
-    return render(request, "reports/export_status.html", {"job": job})
+    return render(
+        request,
+        "reports/export_status.html",
+        {"job": job, "can_download": job.can_download(request.user)},
+    )
 
 
 @role_required(*BUREAU_ROLES)
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(ExportJob.objects.select_related("summary"), pk=pk)
-    if job.status != ExportStatus.DONE or not job.file:
+    if job.status != ExportStatus.DONE or not job.file or not job.can_download(request.user):
+        # A file with unmasked personal data is its requester's alone.
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
@@ -350,12 +373,7 @@ def template_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已恢复使用默认模板。"))
             return redirect("reports:template_upload")
         if form.is_valid():
-            with transaction.atomic():
-                WordTemplate.objects.filter(is_active=True).update(is_active=False)
-                template = form.save(commit=False)
-                template.uploaded_by = request.user
-                template.is_active = True
-                template.save()
+            services.activate_template(form.save(commit=False), by=request.user)
             messages.success(request, _("模板已上传并启用。"))
             return redirect("reports:template_upload")
     return render(

@@ -12,6 +12,11 @@ def _ensure_programmes(**kwargs) -> None:
 
     from django.apps import apps
 
+    from bureau.migrating import app_is_migrated
+
+    if not app_is_migrated(apps.get_app_config("talent"), **kwargs):
+        return
+
     import_module("talent.migrations.0002_programmes").forwards(apps, None)
 
 

@@ -10,7 +10,27 @@ def load_2024(apps, schema_editor):
 
 
 def unload_2024(apps, schema_editor):
-    apps.get_model("digital", "QuestionnaireVersion").objects.filter(code="2024").delete()
+    # Leaf tables first, in SQL: the ORM's delete collector mixes model classes of two rendered
+    # states during a multi-migration reversal ("Must be 'Dimension' instance"). Assessments of
+    # this edition keep their PROTECT foreign key: the database refuses the reversal then.
+    version = apps.get_model("digital", "QuestionnaireVersion")
+    table = {m: apps.get_model("digital", m)._meta.db_table for m in (
+        "Dimension", "Indicator", "Question", "Option", "Scenario",
+    )}
+    qn = schema_editor.quote_name
+    versions = f"SELECT id FROM {qn(version._meta.db_table)} WHERE code = %s"
+    questions = f"SELECT id FROM {qn(table['Question'])} WHERE version_id IN ({versions})"
+    dimensions = f"SELECT id FROM {qn(table['Dimension'])} WHERE version_id IN ({versions})"
+    statements = [
+        f"DELETE FROM {qn(table['Option'])} WHERE question_id IN ({questions})",
+        f"DELETE FROM {qn(table['Question'])} WHERE version_id IN ({versions})",
+        f"DELETE FROM {qn(table['Indicator'])} WHERE dimension_id IN ({dimensions})",
+        f"DELETE FROM {qn(table['Dimension'])} WHERE version_id IN ({versions})",
+        f"DELETE FROM {qn(table['Scenario'])} WHERE version_id IN ({versions})",
+        f"DELETE FROM {qn(version._meta.db_table)} WHERE code = %s",
+    ]
+    for sql in statements:
+        schema_editor.execute(sql, ["2024"])
 
 
 class Migration(migrations.Migration):

@@ -49,6 +49,14 @@
   document.querySelectorAll("[data-chart=distribution]").forEach(function (el) {
     var dist = data.distributions[Number(el.getAttribute("data-index"))];
     var items = dist.items.map(function (i) { return { name: i.name, value: i.value }; });
+    // Nothing to divide: a pie of zeros would draw equal slices.
+    if (dist.empty || !items.some(function (i) { return i.value; })) {
+      var none = document.createElement("p");
+      none.className = "missing";
+      none.textContent = labels.missing;
+      el.replaceWith(none);
+      return;
+    }
     var option = items.length <= 6 ? {
       color: palette,
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },

@@ -86,10 +86,18 @@ def test_docx_is_an_official_document_with_the_figures_in_its_text(summary):
     assert footer_xml.count("PAGE") == 2  # odd and even page numbers
     assert doc.settings.odd_and_even_pages_header_footer
 
-    tables = doc.tables
-    assert tables[0].rows[0].cells[2].text == "指标"
-    assert any(row.cells[1].text == "enterprises.hitech_new" for row in tables[0].rows)
-    assert any("=HYPERLINK" in c.text for t in tables[1:] for row in t.rows for c in row.cells)
+    # One table of key figures, no internal keys, no records (those are in the Excel file).
+    (table,) = doc.tables
+    assert [c.text for c in table.rows[0].cells] == [
+        "指标",
+        "2024年",
+        "2023年",
+        "增减（增幅）",
+        "年度目标",
+    ]
+    cells = [c.text for row in table.rows for c in row.cells]
+    assert "新培育高新技术企业（家）" in cells
+    assert not any("enterprises." in c or "=HYPERLINK" in c for c in cells)
 
 
 def test_docx_carries_the_dashboard_charts_as_images(summary):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -20,13 +21,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--regenerate", action="store_true", help="导出前按当前数据重新生成数据句"
         )
+        parser.add_argument(
+            "--appendix",
+            choices=["figures", "full"],
+            default="figures",
+            help="Word附件：figures 仅主要指标表（默认）；full 另附各指标的明细记录（横向页面）",
+        )
+        parser.add_argument(
+            "--user",
+            default="",
+            help="以该用户名导出：其有权查看个人信息时不脱敏，并记入个人信息查看记录；默认脱敏",
+        )
 
     def handle(self, *args, **options):
         # The summary is a Chinese official document, whatever language the shell runs in.
         with translation.override(settings.LANGUAGE_CODE):
             self.export(**options)
 
-    def export(self, *, year: int, fmt: str, output: str, regenerate: bool, **options):
+    def export(
+        self,
+        *,
+        year: int,
+        fmt: str,
+        output: str,
+        regenerate: bool,
+        appendix: str = "figures",
+        user: str = "",
+        **options,
+    ):
         summary = AnnualSummary.objects.filter(year=year).first()
         if summary is None:
             raise CommandError(f"{year}年度工作总结不存在；请先在平台中创建。")
@@ -37,8 +59,18 @@ class Command(BaseCommand):
         def progress(percent: int) -> None:
             self.stderr.write(f"\r{percent:3d}%", ending="")
 
-        builder = exports.build_docx if fmt == ExportFormat.DOCX else exports.build_xlsx
-        data = builder(summary.pk, progress=progress)
+        reader = exports.Reader(path=f"export_summary --year {year}")
+        if user:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None:
+                raise CommandError(f"用户“{user}”不存在。")
+            reader = exports.reader_for(account.pk, path=reader.path)
+        if fmt == ExportFormat.DOCX:
+            data = exports.build_docx(
+                summary.pk, appendix=appendix, reader=reader, progress=progress
+            )
+        else:
+            data = exports.build_xlsx(summary.pk, reader=reader, progress=progress)
         path = Path(output)
         path.write_bytes(data)
         self.stderr.write("")
