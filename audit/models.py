@@ -76,3 +76,25 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("安全审计日志只能追加，不能删除。")
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, for "not one of the last five" (等保 身份鉴别)."""
+
+    user = models.ForeignKey(
+        "bureau.User",
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    changed_at = models.DateTimeField(_("修改时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("密码历史")
+        verbose_name_plural = _("密码历史")
+        ordering = ["-changed_at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

@@ -103,6 +103,14 @@ def connect() -> None:
     user_logged_out.connect(_logged_out, dispatch_uid="audit.logout")
     user_login_failed.connect(_login_failed, dispatch_uid="audit.login_failed")
     user_locked_out.connect(_locked_out, dispatch_uid="audit.lockout")
+    from .sessions import mark_login_time
+    from .throttle import count_failure
+
+    user_logged_in.connect(mark_login_time, dispatch_uid="audit.session_start")
+    from .passwords import mark_expiry
+
+    user_logged_in.connect(mark_expiry, dispatch_uid="audit.password_expiry")
+    user_login_failed.connect(count_failure, dispatch_uid="audit.throttle")
     pre_save.connect(_user_changing, sender=User, dispatch_uid="audit.user")
     m2m_changed.connect(
         _m2m_changed(EventKind.ROLE_CHANGED, "groups", "name"),

@@ -1,27 +1,27 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core import checks
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets, uploads
 from .importing import (
     HEADER_ROWS,
-    BaseResource,
-    ChineseDateWidget,
-    ChineseIntegerWidget,
-    LookupWidget,
     collect_errors,
-    template_dataset,
+    template_workbook,
 )
+from .imports import ActivityResource, PeriodResource, TargetResource
 from .models import Activity, ActivityKind, ApplicationTransition, ReportingPeriod, Target, User
-from .services import lock_period, unlock_period
+from .personal_data_admin import PersonalDataAdminMixin, PersonalDataFormMixin
+from .services import admin_roles_of, lock_period, unlock_period
 
 admin.site.site_header = _("科技金融局业务平台")
 admin.site.site_title = _("科技金融局业务平台")
@@ -32,15 +32,72 @@ PREVIEW_ROWS = 50
 MAX_ERRORS_SHOWN = 200
 
 
+UPDATE_LABEL = _("更新已有记录")
+UPDATE_HELP = _(
+    "勾选后，与系统中已有记录相同（按统一社会信用代码或该表的识别列）的行会更新该记录；"
+    "不勾选则这些行报错。无论是否勾选，文件中有一行出错就整个文件都不导入。"
+)
+
+
+class PortalImportForm(ImportForm):
+    update = forms.BooleanField(label=UPDATE_LABEL, help_text=UPDATE_HELP, required=False)
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        uploads.guard_upload(upload, uploads.IMPORT_KINDS)
+        return upload
+
+
+class PortalConfirmImportForm(ConfirmImportForm):
+    update = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class AllOrNothingImportMixin:
     """Confirmed admin imports roll back entirely if any row turns out bad; the preview shows
-    the first rows and the errors in Chinese (row and column), not the whole file."""
+    the first rows and the errors in Chinese (row and column), not the whole file. The import
+    page offers to update the records a row matches (the command's --update)."""
 
     import_template_name = "admin/portal_import.html"
     # The uploaded file passes bureau/uploads.py's guards before django-import-export reads it.
-    import_form_class = uploads.import_form_class()
+    import_form_class = PortalImportForm
     # Imports take what the templates are: .xlsx and .csv; nothing else reaches a parser.
     import_formats = [base_formats.XLSX, base_formats.CSV]
+    confirm_form_class = PortalConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        resource_kwargs["update"] = bool(cleaned.get("update"))
+        resource_kwargs["user"] = request.user
+        return resource_kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import too is all-or-nothing: a row that went bad since the preview
+        # (a record changed meanwhile) rolls the whole file back.
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            resource = self.get_import_resource_classes(request)[0]()
+            for error in collect_errors(resource, result)[:MAX_ERRORS_SHOWN]:
+                self.message_user(request, str(error), messages.ERROR)
+            self.message_user(request, _("文件未导入：请改正后重新上传。"), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_import",
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["update"] = bool(import_form.cleaned_data.get("update"))
+        return initial
 
     def get_urls(self):
         return [
@@ -53,15 +110,14 @@ class AllOrNothingImportMixin:
         ]
 
     def import_template_view(self, request):
-        """The import's blank Excel template: the header row, in the columns' order."""
+        """The import's blank Excel template: the header row in the columns' order, an example
+        row, the 填表说明 sheet and drop-down lists."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0]()
         response = HttpResponse(
-            spreadsheets.rows_to_xlsx(
-                str(self.opts.verbose_name), template_dataset(resource).headers, []
-            ),
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+            template_workbook(resource),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = f"{self.opts.model_name}-import-template.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -139,14 +195,48 @@ def check_exports_are_neutralised(app_configs=None, **kwargs) -> list[checks.Che
     ]
 
 
+# Every admin and inline of the portal is built on one of these, so that personal data stays
+# masked and out of lookups, search and ordering (bureau.personal_data_admin); a test walks
+# admin.site._registry to hold every app to it.
+class PortalModelAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """The portal's plain ModelAdmin."""
+
+
+class PortalHistoryAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+    """Admin with change history (django-simple-history)."""
+
+
 class PortalImportExportAdmin(
-    AllOrNothingImportMixin, NeutralisedExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+    PersonalDataAdminMixin,
+    AllOrNothingImportMixin,
+    NeutralisedExportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     """Admin with Excel import/export (django-import-export) and change history."""
 
 
+class PortalTabularInline(PersonalDataFormMixin, admin.TabularInline):
+    pass
+
+
+class PortalStackedInline(PersonalDataFormMixin, admin.StackedInline):
+    pass
+
+
+class OneAdminRoleUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None and len(admin_roles_of(g.name for g in groups)) > 1:
+            raise forms.ValidationError(
+                _("三权分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。")
+            )
+        return groups
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, BaseUserAdmin):
+    form = OneAdminRoleUserChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("联系信息"), {"fields": ("full_name", "phone")}),
@@ -155,9 +245,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The superuser flag is not given through the portal (三权分立: roles are groups).
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(PortalImportExportAdmin):
+    resource_classes = [PeriodResource]
     list_display = ("__str__", "year", "quarter", "status", "deadline", "locked_at", "locked_by")
     list_filter = ("status", "year")
     readonly_fields = ("locked_at", "locked_by")
@@ -177,28 +275,9 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActivityKind)
-class ActivityKindAdmin(admin.ModelAdmin):
+class ActivityKindAdmin(PortalModelAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
-
-
-class ActivityResource(BaseResource):
-    kind = fields.Field("kind", "类型", widget=LookupWidget(ActivityKind, "name", label="活动类型"))
-    date = fields.Field("date", "日期", widget=ChineseDateWidget())
-    topic = fields.Field("topic", "主题")
-    place = fields.Field("place", "地点")
-    attendance = fields.Field("attendance", "参加人数", widget=ChineseIntegerWidget())
-    notes = fields.Field("notes", "纪要")
-
-    class Meta:
-        model = Activity
-        fields = ("kind", "date", "topic", "place", "attendance", "notes")
-        import_id_fields = ()
-        clean_model_instances = True
-        skip_diff = True
-
-    def get_instance(self, instance_loader, row):
-        return None
 
 
 @admin.register(Activity)
@@ -231,14 +310,6 @@ class ActivityAdmin(PortalImportExportAdmin):
         super().save_model(request, obj, form, change)
 
 
-class TargetResource(resources.ModelResource):
-    class Meta:
-        model = Target
-        fields = ("year", "figure_key", "label", "target_value", "unit", "note")
-        import_id_fields = ("year", "figure_key")
-        clean_model_instances = True
-
-
 @admin.register(Target)
 class TargetAdmin(PortalImportExportAdmin):
     resource_classes = [TargetResource]
@@ -248,7 +319,7 @@ class TargetAdmin(PortalImportExportAdmin):
 
 
 @admin.register(ApplicationTransition)
-class ApplicationTransitionAdmin(admin.ModelAdmin):
+class ApplicationTransitionAdmin(PortalModelAdmin):
     list_display = ("at", "content_type", "object_id", "from_status", "to_status", "by", "remark")
     list_filter = ("to_status", "content_type")
     list_select_related = ("content_type", "by")

@@ -42,7 +42,16 @@ class BureauConfig(AppConfig):
         # After the last app migrates, so every model's permissions exist.
         post_migrate.connect(_after_migrate, dispatch_uid="bureau.after_migrate")
         # Any change to a model that figures read starts a new figures data version.
+        from django.contrib.auth import get_user_model
+
         from .figures import on_model_change
+        from .services import refuse_two_admin_roles
+
+        m2m_changed.connect(
+            refuse_two_admin_roles,
+            sender=get_user_model().groups.through,
+            dispatch_uid="bureau.one_admin_role",
+        )
 
         for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
             signal.connect(on_model_change, dispatch_uid=f"bureau.figures.{name}")

@@ -10,6 +10,7 @@ enterprises) and `keys` (the figure keys the caller needs, a key ending in "." s
 every key it begins: the source may skip the work of the others, and may still return them).
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from importlib import import_module
 from django.apps import apps
 from django.db.models import QuerySet
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 PUBLISHING_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance")
 
@@ -40,6 +43,9 @@ class Figure:
     quarter: int | None = None
     records: QuerySet | None = field(default=None, compare=False, repr=False)
     section: str = ""
+    # Names behind the value that prose can cite (institutions, milestones, products, topics),
+    # plain display strings in the order the app chose; "name|YYYY-MM-DD" when a note is dated.
+    notes: tuple[str, ...] = ()
 
     @property
     def app_label(self) -> str:
@@ -80,10 +86,17 @@ def collect(year: int, quarter: int | None = None) -> dict[str, Figure]:
 # save, delete or many-to-many change of a model of a publishing app starts a new version (the
 # receivers are connected in BureauConfig.ready); paths that write without model signals
 # (bulk imports, the demo seeder) call `mark_changed()` themselves.
+#
+# Nothing of this may fail a save (DESIGN.md, "Nothing lost"): the change is committed, or is
+# about to be, when the version is bumped and the receivers of `figures_changed` run (the
+# dashboard's warming task, on the broker). A cache or broker that is down is logged with what
+# changed, and the user sees the success the save deserves; the dashboard then reads figures
+# computed in the request (reports.selectors), and the warming runs again on its schedule.
 
 VERSION_KEY = "bureau:figures:data-version"
 
-# Sent once a change to the data behind the figures has been committed.
+# Sent once a change to the data behind the figures has been committed, with `reason` (what
+# changed). A receiver that raises is logged and does not stop the others or the request.
 figures_changed = Signal()
 
 # Models of publishing apps that no figure reads: a change to them keeps the version.
@@ -91,7 +104,8 @@ UNRELATED_MODELS = {"bureau.user", "enterprises.enterpriseaccount", "talent.pers
 
 
 def data_version() -> str:
-    """The current version of the data behind the figures (an opaque string)."""
+    """The current version of the data behind the figures (an opaque string). Raises what the
+    cache raises when it is down: a reader then computes without it (reports.selectors)."""
     from django.core.cache import cache
 
     version = cache.get(VERSION_KEY)
@@ -101,21 +115,40 @@ def data_version() -> str:
     return version
 
 
-def mark_changed() -> None:
+def mark_changed(reason: str = "") -> None:
     """Start a new data version now and again when the current transaction commits, so a
-    figure computed from the uncommitted state during the transaction is not kept."""
-    from django.core.cache import cache
+    figure computed from the uncommitted state during the transaction is not kept; then tell
+    the receivers of `figures_changed`. Never raises: a failure is logged with `reason`."""
     from django.db import transaction
 
-    def bump() -> None:
+    _bump_version(reason)
+    transaction.on_commit(lambda: _after_commit(reason))
+
+
+def _bump_version(reason: str) -> None:
+    from django.core.cache import cache
+
+    try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception(
+            "could not start a new figures data version after %s; the change is saved, "
+            "kept dashboard figures may lag until the cache is back",
+            reason or "a change",
+        )
 
-    def committed() -> None:
-        bump()
-        figures_changed.send(sender=Figure)
 
-    bump()
-    transaction.on_commit(committed)
+def _after_commit(reason: str) -> None:
+    _bump_version(reason)
+    for receiver, result in figures_changed.send_robust(sender=Figure, reason=reason):
+        if isinstance(result, Exception):
+            logger.error(
+                "after-commit work %s.%s failed after %s; the change is saved",
+                getattr(receiver, "__module__", "?"),
+                getattr(receiver, "__qualname__", repr(receiver)),
+                reason or "a change",
+                exc_info=result,
+            )
 
 
 def affects_figures(model) -> bool:
@@ -135,4 +168,9 @@ def on_model_change(sender, **kwargs) -> None:
     if action is not None and not action.startswith("post_"):
         return
     if affects_figures(sender):
-        mark_changed()
+        instance = kwargs.get("instance")
+        what = "saved" if action is None else action
+        if "created" not in kwargs and action is None:
+            what = "deleted"
+        pk = getattr(instance, "pk", None)
+        mark_changed(f"{sender._meta.label_lower} {pk} {what}")

@@ -1,9 +1,10 @@
 """Figures the bureau's own records publish: activities held in the year, by kind."""
 
-from django.db.models import Count
-
 from .figures import Figure
 from .models import Activity, ActivityKind
+
+# How many topics of each kind a figure names (the first held in the period).
+NOTED_TOPICS = 5
 
 
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
@@ -11,7 +12,15 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     activities = Activity.objects.filter(date__year=year)
     if quarter:
         activities = activities.filter(date__month__lte=3 * quarter)
-    counts = dict(activities.values_list("kind_id").annotate(n=Count("id")).order_by())
+    # One query for the counts and the topics of each kind's activities, which the summary
+    # names as notable ones (Figure.notes).
+    counts: dict[int, int] = {}
+    topics: dict[int, list[str]] = {}
+    for kind_id, topic in activities.order_by("date", "pk").values_list("kind_id", "topic"):
+        counts[kind_id] = counts.get(kind_id, 0) + 1
+        noted = topics.setdefault(kind_id, [])
+        if len(noted) < NOTED_TOPICS and topic not in noted:
+            noted.append(topic)
     return [
         Figure(
             key=f"bureau.activities.{kind.code}",
@@ -22,6 +31,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=activities.filter(kind=kind).select_related("kind"),
             section="四",
+            notes=tuple(topics.get(kind.pk, ())),
         )
         for kind in ActivityKind.objects.all()
     ]

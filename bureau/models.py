@@ -30,6 +30,9 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # Unmasks other people's contact data (bureau.personal_data.CONTACT_DATA_PERMISSION);
+        # explicit-only, like talent.view_personal_data.
+        permissions = [("view_contact_data", _("可查看联系人个人信息（未脱敏）"))]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -182,6 +185,30 @@ class ApplicationQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> "ApplicationQuerySet":
         """Approved and within its validity on `day` (an open end counts as valid)."""
         return self.approved().filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    # Reads as of a day (bureau.asof): what published figures count, so that a later
+    # decision never moves a past period.
+
+    def status_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """Annotated with `status_then`: each application's status at the end of `day`."""
+        from .asof import status_as_of
+
+        return status_as_of(self, day)
+
+    def approved_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """Approved (已认定) by the end of `day`, by its approval date."""
+        return self.status_as_of(day).filter(status_then=ApplicationStatus.APPROVED)
+
+    def in_progress_as_of(self, day: datetime.date | datetime.datetime) -> "ApplicationQuerySet":
+        """In 申报准备/已申报/审核中 at the end of `day`."""
+        return self.status_as_of(day).filter(status_then__in=IN_PROGRESS_STATUSES)
+
+    def valid_as_of(self, day: datetime.date) -> "ApplicationQuerySet":
+        """Approved by the end of `day` and within its validity on `day` (open ends valid)."""
+        return self.approved_as_of(day).filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )

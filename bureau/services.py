@@ -18,7 +18,15 @@ from .models import (
     ReportingPeriod,
     User,
 )
-from .roles import DOMAIN_APPS, EXPLICIT_ONLY_PERMISSIONS, STAFF_EXCLUDED_MODELS, Role
+from .roles import (
+    ACCOUNT_MODELS,
+    ADMIN_ROLES,
+    AUDIT_MODELS,
+    DOMAIN_APPS,
+    EXPLICIT_ONLY_PERMISSIONS,
+    STAFF_EXCLUDED_MODELS,
+    Role,
+)
 
 
 @transaction.atomic
@@ -97,8 +105,11 @@ def unlock_period(period: ReportingPeriod, *, by: User | None) -> None:
 def sync_role_groups() -> dict[Role, Group]:
     """Create the role groups and give each the permissions its role implies.
 
-    Staff: add/change/delete/view on every domain model (not users). Leadership: view only.
-    System admin: everything. Enterprise users: none (their portal checks ownership).
+    Staff: add/change/delete/view on every domain model (not users, not the audit trail).
+    Leadership: view only. Enterprise users: none (their portal checks ownership).
+    三权分立: the system admin gets everything but accounts/permissions and the audit trail; the
+    security admin gets accounts, groups, permissions and lockouts; the audit admin reads the
+    audit trail (view only). Explicit-only permissions (unmasking personal data) go to no group.
     Idempotent; runs after every migrate so new models are covered automatically.
     """
     groups = {role: Group.objects.get_or_create(name=role.group_name)[0] for role in Role}
@@ -108,7 +119,7 @@ def sync_role_groups() -> dict[Role, Group]:
     staff, view = [], []
     for perm in perms:
         key = (perm.content_type.app_label, perm.content_type.model)
-        if key in STAFF_EXCLUDED_MODELS:
+        if key in STAFF_EXCLUDED_MODELS or key in AUDIT_MODELS:
             continue
         if (perm.content_type.app_label, perm.codename) in EXPLICIT_ONLY_PERMISSIONS:
             continue
@@ -121,6 +132,45 @@ def sync_role_groups() -> dict[Role, Group]:
     explicit = Q(pk__in=[])
     for app, codename in EXPLICIT_ONLY_PERMISSIONS:
         explicit |= Q(content_type__app_label=app, codename=codename)
-    groups[Role.SYSTEM_ADMIN].permissions.set(Permission.objects.exclude(explicit))
+    every = Permission.objects.exclude(explicit).select_related("content_type")
+    system, security, audit = [], [], []
+    for perm in every:
+        key = (perm.content_type.app_label, perm.content_type.model)
+        if key in ACCOUNT_MODELS:
+            # Permissions themselves are Django's, fixed by the code: view only.
+            if key != ("auth", "permission") or perm.codename.startswith("view_"):
+                security.append(perm)
+        elif key in AUDIT_MODELS:
+            if perm.codename.startswith("view_"):
+                audit.append(perm)
+        else:
+            system.append(perm)
+    groups[Role.SYSTEM_ADMIN].permissions.set(system)
+    groups[Role.SECURITY_ADMIN].permissions.set(security)
+    groups[Role.AUDIT_ADMIN].permissions.set(audit)
     groups[Role.ENTERPRISE_USER].permissions.clear()
     return groups
+
+
+def admin_roles_of(group_names) -> list[Role]:
+    names = set(group_names)
+    return [r for r in ADMIN_ROLES if r.group_name in names]
+
+
+def refuse_two_admin_roles(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """m2m_changed receiver on User.groups: no account holds two administrator roles (三权分立)."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:
+        # A group given users: each user keeps at most one administrator role.
+        role = next((r for r in ADMIN_ROLES if r.group_name == instance.name), None)
+        if role is None:
+            return
+        others = [r.group_name for r in ADMIN_ROLES if r is not role]
+        clash = Group.objects.filter(name__in=others, user__pk__in=pk_set).exists()
+    else:
+        adding = Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)
+        held = instance.groups.values_list("name", flat=True)
+        clash = len(admin_roles_of([*adding, *held])) > 1
+    if clash:
+        raise ValidationError(_("三权分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"))

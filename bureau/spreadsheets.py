@@ -114,6 +114,17 @@ def xlsx_cell(sheet, value, *, font: Font | None = None) -> WriteOnlyCell:
     return cell
 
 
+def set_text_cell(cell, value) -> None:
+    """Give a cell of a normal (not write-only) openpyxl sheet its value, text kept as text:
+    for writers that need openpyxl features write-only mode lacks (the import templates'
+    comments and drop-down lists, bureau/importing.py)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if starts_like_formula(value):
+            cell.quotePrefix = True
+
+
 _NATIVE = (type(None), bool, int, float, Decimal, datetime.date, datetime.time)
 
 

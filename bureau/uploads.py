@@ -177,19 +177,6 @@ def guard_upload(upload, allowed: set[str]) -> None:
         raise ValidationError(str(exc), code="upload_refused") from None
 
 
-def import_form_class():
-    """django-import-export's ImportForm whose file passes the guards before any parser."""
-    from import_export.forms import ImportForm
-
-    class GuardedImportForm(ImportForm):
-        def clean_import_file(self):
-            upload = self.cleaned_data["import_file"]
-            guard_upload(upload, IMPORT_KINDS)
-            return upload
-
-    return GuardedImportForm
-
-
 # What the Excel import pages and the import command accept.
 IMPORT_KINDS = {".xlsx", ".csv"}
 

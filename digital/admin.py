@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from bureau.admin import PortalImportExportAdmin
+from bureau.admin import PortalHistoryAdmin, PortalImportExportAdmin, PortalTabularInline
 
 from . import imports
 from .models import (
@@ -43,18 +42,18 @@ class EditionLockedMixin:
         return super().has_delete_permission(request, obj)
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(PortalTabularInline):
     model = Dimension
     extra = 0
 
 
-class ScenarioInline(admin.TabularInline):
+class ScenarioInline(PortalTabularInline):
     model = Scenario
     extra = 0
 
 
 @admin.register(QuestionnaireVersion)
-class QuestionnaireVersionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class QuestionnaireVersionAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("name", "code", "document_no", "rule_set", "effective_from", "is_current")
     list_filter = ("is_current", "rule_set")
     search_fields = ("name", "code", "document_no")
@@ -65,7 +64,7 @@ class QuestionnaireVersionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class DimensionAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("name", "code", "version", "max_points", "order")
     list_filter = ("version",)
     search_fields = ("name", "code")
@@ -73,7 +72,7 @@ class DimensionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("name", "code", "dimension", "max_points", "order")
     list_filter = ("dimension__version", "dimension")
     search_fields = ("name", "code")
@@ -83,13 +82,13 @@ class IndicatorAdmin(EditionLockedMixin, SimpleHistoryAdmin):
         return obj.dimension.version
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(PortalTabularInline):
     model = Option
     extra = 0
 
 
 @admin.register(Question)
-class QuestionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class QuestionAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("text", "code", "indicator", "kind", "max_points", "required", "order")
     list_filter = ("version", "kind", "indicator__dimension")
     search_fields = ("text", "code")
@@ -98,7 +97,7 @@ class QuestionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class OptionAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("text", "code", "question", "points", "exclusive", "order")
     list_filter = ("question__version", "exclusive")
     search_fields = ("text", "code", "question__text")
@@ -109,7 +108,7 @@ class OptionAdmin(EditionLockedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(EditionLockedMixin, SimpleHistoryAdmin):
+class ScenarioAdmin(EditionLockedMixin, PortalHistoryAdmin):
     list_display = ("name", "code", "group", "mandatory", "version", "order")
     list_filter = ("version", "group", "mandatory")
     search_fields = ("name", "code")
@@ -165,7 +164,7 @@ class DiagnosticRoundAdmin(PortalImportExportAdmin):
 admin.site.register(DiagnosticRound, DiagnosticRoundAdmin)
 
 
-class FollowUpActionInline(admin.TabularInline):
+class FollowUpActionInline(PortalTabularInline):
     model = FollowUpAction
     extra = 1
 
@@ -193,6 +192,7 @@ class FollowUpActionAdmin(PortalImportExportAdmin):
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ServicePackageResource]
     list_display = ("name", "kind", "provider", "unit_value", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "provider")
@@ -209,13 +209,13 @@ class ServiceDeliveryAdmin(PortalImportExportAdmin):
     date_hierarchy = "delivered_on"
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PortalTabularInline):
     model = Milestone
     extra = 0
     exclude = ("order",)
 
 
-class FundAllocationInline(admin.TabularInline):
+class FundAllocationInline(PortalTabularInline):
     model = FundAllocation
     extra = 0
     autocomplete_fields = ("enterprise",)
@@ -223,6 +223,7 @@ class FundAllocationInline(admin.TabularInline):
 
 @admin.register(DemoParkProject)
 class DemoParkProjectAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemoParkProjectResource]
     list_display = ("name", "approved_year", "budget", "general_contractor", "status")
     list_filter = ("status", "approved_year")
     search_fields = ("name", "general_contractor")
@@ -231,6 +232,7 @@ class DemoParkProjectAdmin(PortalImportExportAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.MilestoneResource]
     list_display = ("project", "stage", "planned_date", "actual_date", "status")
     list_filter = ("status", "stage", "project")
     search_fields = ("project__name", "note")
@@ -249,6 +251,7 @@ class FundAllocationAdmin(PortalImportExportAdmin):
 
 @admin.register(DemonstrationEnterprise)
 class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.DemonstrationEnterpriseResource]
     list_display = ("enterprise", "group", "year", "project", "case_title")
     list_filter = ("group", "year", "project")
     search_fields = ("enterprise__name", "case_title")
@@ -258,6 +261,7 @@ class DemonstrationEnterpriseAdmin(PortalImportExportAdmin):
 
 @admin.register(ProvincialDemoApplication)
 class ProvincialDemoApplicationAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.ProvincialDemoApplicationResource]
     list_display = ("enterprise", "project_title", "batch_year", "status", "level", "approved_on")
     list_filter = ("status", "batch_year", "level")
     search_fields = ("enterprise__name", "project_title", "certificate_no")

@@ -5,13 +5,15 @@ as 羚羊平台, or an on-site evaluation): dimension scores and scenario levels
 level is computed here by the edition's rules. Column headers are Chinese.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields
+from import_export import fields, widgets
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -19,6 +21,7 @@ from bureau.importing import (
     ChoiceWidget,
     LookupWidget,
 )
+from bureau.imports import ApplicationResource
 from enterprises import credit_code
 from enterprises.models import Enterprise
 
@@ -27,7 +30,11 @@ from .models import (
     Assessment,
     AssessmentSource,
     AssessmentStatus,
+    DemonstrationEnterprise,
+    DemoParkProject,
     DiagnosticVisit,
+    Milestone,
+    ProvincialDemoApplication,
     ServiceDelivery,
     ServicePackage,
     VisitKind,
@@ -63,7 +70,8 @@ class AssessmentResource(BaseResource):
             [
                 (AssessmentSource.EXTERNAL, "外部评测平台导入"),
                 (AssessmentSource.STAFF, "局工作人员录入"),
-            ]
+            ],
+            blank=True,
         ),
     )
     evaluator = fields.Field("evaluator", "评测机构/平台")
@@ -79,6 +87,21 @@ class AssessmentResource(BaseResource):
     )
     total_score = fields.Field("total_score", "总分", readonly=True)
     level = fields.Field(attribute=None, column_name="评测等级", readonly=True)
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "assessed_on": datetime.date(2024, 5, 10),
+        "source": "外部评测平台导入",
+        "evaluator": "羚羊工业互联网平台",
+        "external_ref": "LY-2024-0001",
+        "basis": 25,
+        "management": 15,
+        "effect": 10,
+    }
+    column_notes = {
+        "basis": "按所用评测版本的维度满分计分。",
+        "source": "不填时按「外部评测平台导入」。",
+    }
 
     class Meta:
         model = Assessment
@@ -109,7 +132,9 @@ class AssessmentResource(BaseResource):
         except Exception:  # no edition loaded yet: export still works, import reports it
             self._questionnaire = None
         if self._questionnaire is not None:
+            self.example = dict(type(self).example)
             for s in self._questionnaire.scenarios:
+                self.example[f"scenario_{s.code}"] = 1
                 name = f"scenario_{s.code}"
                 self.fields[name] = fields.Field(
                     attribute=None,
@@ -120,6 +145,9 @@ class AssessmentResource(BaseResource):
 
     def required_columns(self):
         return ("enterprise", "assessed_on", "basis", "management", "effect")
+
+    def blank_defaults(self) -> set[str]:
+        return {"source"}  # 外部评测平台导入
 
     def get_instance(self, instance_loader, row):
         return None
@@ -175,7 +203,12 @@ class AssessmentResource(BaseResource):
         instance.total_score = result.total
         instance.level = result.level.level
         instance.level_reasons = "；".join(result.level.reasons)
-        instance.submitted_at = timezone.now()
+        # Dated by the assessment, not by the day of the import.
+        instance.submitted_at = (
+            timezone.make_aware(datetime.datetime.combine(instance.assessed_on, datetime.time(9)))
+            if instance.assessed_on
+            else timezone.now()
+        )
         instance.submitted_by = (
             self.history_user if getattr(self.history_user, "pk", None) else None
         )
@@ -214,13 +247,23 @@ class ServiceDeliveryResource(BaseResource):
     unique_in_file = ("package", "enterprise", "delivered_on")
 
     package = fields.Field(
-        "package", "服务包", widget=LookupWidget(ServicePackage, "name", label="服务包")
+        "package",
+        "服务包",
+        widget=LookupWidget(ServicePackage, "name", label="服务包", dropdown=True),
     )
     enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
     enterprise_name = fields.Field(attribute=None, column_name="企业名称", readonly=True)
     delivered_on = fields.Field("delivered_on", "交付日期", widget=ChineseDateWidget())
     provider = fields.Field("provider", "实施服务商")
     note = fields.Field("note", "备注")
+
+    example = {
+        "package": "羚羊免费数字化软件服务包",
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "delivered_on": datetime.date(2024, 4, 1),
+        "provider": "羚羊工业互联网平台",
+        "note": "已开通账号并完成培训",
+    }
 
     class Meta:
         model = ServiceDelivery
@@ -251,6 +294,15 @@ class DiagnosticVisitResource(BaseResource):
     findings = fields.Field("findings", "现状与问题")
     recommendations = fields.Field("recommendations", "建议")
 
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "date": datetime.date(2024, 7, 16),
+        "kind": "诊断",
+        "experts": "示例数字化服务商",
+        "findings": "生产数据仍靠纸质记录",
+        "recommendations": "先上线MES系统的报工模块",
+    }
+
     class Meta:
         model = DiagnosticVisit
         fields = (
@@ -279,8 +331,217 @@ class DiagnosticVisitResource(BaseResource):
         return super().get_queryset().select_related("enterprise")
 
 
+class YesNoWidget(widgets.Widget):
+    """是/否 (also 1/0, true/false); an empty cell is the field's default."""
+
+    YES = {"是", "1", "true", "True", "TRUE", "在供", "y", "Y"}
+    NO = {"否", "0", "false", "False", "FALSE", "停供", "n", "N"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(f"「{value}」应填「是」或「否」")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class ServicePackageResource(BaseResource):
+    """Service packages (服务包) by name: a known name updates it, a new one adds it; their
+    deliveries come with `digital_deliveries`."""
+
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "名称")
+    kind = fields.Field("kind", "类别")
+    provider = fields.Field("provider", "服务商")
+    contents = fields.Field("contents", "服务内容")
+    unit_value = fields.Field("unit_value", "单价（元）")
+    is_active = fields.Field("is_active", "在供（是/否）", widget=YesNoWidget())
+
+    example = {
+        "name": "示例免费数字化软件服务包",
+        "kind": "免费数字化软件服务包",
+        "provider": "示例工业互联网平台",
+        "contents": "MES报工、设备联网、云上ERP",
+        "unit_value": 20000,
+        "is_active": "是",
+    }
+    column_notes = {"kind": "「免费数字化软件服务包」计入推广服务包的企业数。"}
+
+    class Meta:
+        model = ServicePackage
+        fields = ("name", "kind", "provider", "contents", "unit_value", "is_active")
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_diff = True
+
+
+class DemoParkProjectResource(BaseResource):
+    """The demonstration-park project(s) (数字化转型示范园区项目) by name, with the budget."""
+
+    unique_in_file = ("name",)
+
+    name = fields.Field("name", "项目名称")
+    programme = fields.Field("programme", "项目类别")
+    approved_year = fields.Field("approved_year", "立项年度")
+    budget = fields.Field("budget", "项目金额（元）")
+    general_contractor = fields.Field("general_contractor", "总包商")
+    status = fields.Field("status", "状态")
+    description = fields.Field("description", "项目概况")
+
+    example = {
+        "name": "示例产业数字化转型示范园区项目",
+        "programme": "中小企业数字化转型城市试点",
+        "approved_year": 2024,
+        "budget": 18000000,
+        "general_contractor": "示例数字科技有限公司",
+        "status": "实施中",
+        "description": "一区一业一样板",
+    }
+    column_notes = {"status": "不填时为「前期准备」。"}
+
+    class Meta:
+        model = DemoParkProject
+        fields = (
+            "name",
+            "programme",
+            "approved_year",
+            "budget",
+            "general_contractor",
+            "status",
+            "description",
+        )
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_diff = True
+
+
+class MilestoneResource(BaseResource):
+    """Milestones (项目节点) of a demonstration project, by project and stage: a stage on file
+    is updated (its status and dates), a new one added."""
+
+    unique_in_file = ("project", "stage")
+
+    project = fields.Field(
+        "project",
+        "项目名称",
+        widget=LookupWidget(DemoParkProject, "name", label="示范园区项目", dropdown=True),
+    )
+    stage = fields.Field("stage", "节点")
+    planned_date = fields.Field("planned_date", "计划完成日期")
+    actual_date = fields.Field("actual_date", "实际完成日期")
+    status = fields.Field("status", "状态")
+    note = fields.Field("note", "说明")
+
+    example = {
+        "project": "示例产业数字化转型示范园区项目",
+        "stage": "总包商遴选",
+        "planned_date": datetime.date(2024, 6, 30),
+        "actual_date": datetime.date(2024, 6, 18),
+        "status": "已完成",
+        "note": "已完成公开招标",
+    }
+    required_when = {
+        "actual_date": "状态为「已完成」时必填；其余状态不填。",
+        "status": "填写了实际完成日期时须为「已完成」；不填时为「未开始」。",
+    }
+
+    class Meta:
+        model = Milestone
+        fields = ("project", "stage", "planned_date", "actual_date", "status", "note")
+        import_id_fields = ("project", "stage")
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("project", "stage")
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
+
+
+class DemonstrationEnterpriseResource(BaseResource):
+    """The year's "3+3+6" demonstration enterprises (示范企业), by enterprise and year: a
+    known pair is updated (its group), a new one added."""
+
+    unique_in_file = ("enterprise", "year")
+
+    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
+    group = fields.Field("group", "示范类别")
+    year = fields.Field("year", "年度")
+    project = fields.Field(
+        "project",
+        "所属项目",
+        widget=LookupWidget(DemoParkProject, "name", label="示范园区项目", dropdown=True),
+    )
+    case_title = fields.Field("case_title", "示范案例/场景")
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "group": "数字化转型示范企业",
+        "year": 2024,
+        "project": "示例产业数字化转型示范园区项目",
+        "case_title": "光电模组智能排产",
+    }
+
+    class Meta:
+        model = DemonstrationEnterprise
+        fields = ("enterprise", "group", "year", "project", "case_title")
+        import_id_fields = ("enterprise", "year")
+        clean_model_instances = True
+        skip_diff = True
+
+    def normalize_key(self, attribute, value):
+        return credit_code.normalize(value) if attribute == "enterprise" else value
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
+
+
+class ProvincialDemoApplicationResource(ApplicationResource):
+    """Applications for the provincial typical digital-transformation demonstration projects
+    (省级中小企业数字化转型典型示范项目), through the shared pipeline."""
+
+    project_title = fields.Field("project_title", "项目名称")
+    programme = fields.Field("programme", "申报类别")
+
+    natural_key = ("enterprise", "batch_year", "project_title")
+    example = {
+        **ApplicationResource.COMMON_EXAMPLE,
+        "project_title": "示例光电模组数字化转型项目",
+        "programme": "省级中小企业数字化转型典型示范项目",
+    }
+
+    class Meta:
+        model = ProvincialDemoApplication
+        fields = ("project_title", "programme", *ApplicationResource.COMMON)
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_diff = True
+
+    def required_columns(self) -> tuple[str, ...]:
+        return ("enterprise", "project_title", "status")
+
+
 DATASETS = {
     "digital_assessments": AssessmentResource,
     "digital_deliveries": ServiceDeliveryResource,
     "digital_visits": DiagnosticVisitResource,
+    "service_packages": ServicePackageResource,
+    "demo_projects": DemoParkProjectResource,
+    "demo_milestones": MilestoneResource,
+    "demo_enterprises": DemonstrationEnterpriseResource,
+    "provincial_demo_applications": ProvincialDemoApplicationResource,
 }

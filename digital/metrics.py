@@ -1,17 +1,21 @@
 """Figures of summary section (二) 数字化赋能, for a year (to a quarter's end).
 
 Rules, so that a reader of the summary can check each number:
-- assessed: distinct enterprises with a submitted assessment dated in the year (all sources),
-  and one figure per source.
+- assessed: distinct enterprises with an assessment submitted at the period's end and dated in
+  the year, by the status, date and level it had then (a reopened or resubmitted assessment
+  keeps its past year); all sources, and one figure per source.
 - service packages: distinct enterprises given a 免费数字化软件服务包 (package kind
   free_software) dated in the year.
 - visited: distinct enterprises with a diagnostic visit (调研/诊断/指导) dated in the year.
 - meetings: bureau activities of kind code "meeting" dated in the year whose topic contains
   "数字化" (MEETING_TOPIC_KEYWORD).
-- provincial demonstrations: ProvincialDemoApplication approved, batch year = the year.
+- provincial demonstrations: ProvincialDemoApplication approved by the period's end (its
+  approval date), batch year = the year.
 - demonstration enterprises: DemonstrationEnterprise of the year, per "3+3+6" group.
 - the demonstration-park project: budget (元) of projects approved in or before the year, and
-  milestones completed by the period's end.
+  milestones completed by the period's end (done then, by their history).
+
+Statuses are read as of the period's end through bureau.asof, inside the same queries.
 """
 
 import datetime
@@ -19,24 +23,26 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from bureau.asof import status_as_of
 from bureau.figures import Figure
 from bureau.models import Activity
 from enterprises.models import Enterprise
 
 from .models import (
-    Assessment,
     AssessmentSource,
-    AssessmentStatus,
     DemoGroup,
     DemonstrationEnterprise,
     DemoParkProject,
     DiagnosticVisit,
     DigitalLevel,
     Milestone,
+    MilestoneStage,
+    MilestoneStatus,
     PackageKind,
     ProvincialDemoApplication,
     ServiceDelivery,
 )
+from .selectors import year_assessments
 
 SECTION = "二"
 MEETING_KIND = "meeting"
@@ -69,9 +75,7 @@ def meetings(year: int, quarter: int | None = None):
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
     """Section 二's figures; 9 queries whatever the number of records."""
     start, end = datetime.date(year, 1, 1), _end(year, quarter)
-    assessments = Assessment.objects.filter(
-        status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end
-    )
+    assessments = year_assessments(year, quarter)  # as they stood at the period's end
     # Query 1: distinct enterprises assessed, in total and per source.
     by_source = {
         key: Count("enterprise", filter=Q(source=key), distinct=True)
@@ -83,12 +87,14 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     )
     visits = DiagnosticVisit.objects.filter(date__gte=start, date__lte=end)
     meeting_qs = meetings(year, quarter)
-    provincial = ProvincialDemoApplication.objects.approved().filter(batch_year=year)
+    provincial = ProvincialDemoApplication.objects.approved_as_of(end).filter(batch_year=year)
     demo = DemonstrationEnterprise.objects.filter(year=year)
     projects = DemoParkProject.objects.filter(approved_year__lte=year)
-    milestones = Milestone.objects.filter(
-        project__approved_year__lte=year, status="done", actual_date__lte=end
-    )
+    milestones = status_as_of(
+        Milestone.objects.filter(project__approved_year__lte=year),
+        end,
+        fields=("status", "actual_date"),
+    ).filter(status_then="done", actual_date_then__lte=end)
     counts = {
         "delivered": deliveries.values("enterprise").distinct().count(),  # query 2
         "visited": visits.values("enterprise").distinct().count(),  # query 3
@@ -97,7 +103,27 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     }
     demo_counts = dict(demo.values_list("group").annotate(n=Count("id")).order_by())  # query 6
     budget = projects.aggregate(s=Sum("budget"))["s"]  # query 7
-    milestones_done = milestones.count()  # query 8
+    # Query 8: every milestone of those projects, split here into done / under way / planned
+    # at the period's end (a milestone done after the period's end was still under way then).
+    stages = dict(MilestoneStage.choices)
+    done_notes: list[str] = []
+    open_notes: list[str] = []
+    planned_notes: list[str] = []
+    project_names: dict[str, None] = {}
+    for name, stage, status, planned, actual in (
+        Milestone.objects.filter(project__approved_year__lte=year)
+        .order_by("project__name", "order")
+        .values_list("project__name", "stage", "status", "planned_date", "actual_date")
+    ):
+        project_names.setdefault(name, None)
+        label = str(stages.get(stage, stage))
+        if status == MilestoneStatus.DONE and actual is not None and actual <= end:
+            done_notes.append(label)
+        elif status != MilestoneStatus.PLANNED or (actual is not None and actual > end):
+            open_notes.append(label)
+        else:
+            planned_notes.append(f"{label}|{planned.isoformat()}" if planned else label)
+    milestones_done = len(done_notes)
 
     def enterprises(ids_qs):
         return Enterprise.objects.filter(pk__in=ids_qs).order_by("name")
@@ -177,6 +203,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=projects.order_by("-approved_year", "name"),
             section=SECTION,
+            notes=tuple(project_names),
         ),
         Figure(
             key="digital.demo_park_milestones_done",
@@ -187,6 +214,37 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=milestones.select_related("project").order_by("project", "order"),
             section=SECTION,
+            notes=tuple(done_notes),
+        ),
+        Figure(
+            key="digital.demo_park_milestones_open",
+            label=_("示范园区项目正在推进的节点"),
+            unit="个",
+            value=len(open_notes),
+            year=year,
+            quarter=quarter,
+            records=Milestone.objects.filter(project__approved_year__lte=year)
+            .exclude(pk__in=milestones.values("pk"))
+            .exclude(status=MilestoneStatus.PLANNED)
+            .select_related("project")
+            .order_by("project", "order"),
+            section=SECTION,
+            notes=tuple(open_notes),
+        ),
+        Figure(
+            key="digital.demo_park_milestones_planned",
+            label=_("示范园区项目下一步计划节点"),
+            unit="个",
+            value=len(planned_notes),
+            year=year,
+            quarter=quarter,
+            records=Milestone.objects.filter(
+                project__approved_year__lte=year, status=MilestoneStatus.PLANNED
+            )
+            .select_related("project")
+            .order_by("project", "order"),
+            section=SECTION,
+            notes=tuple(planned_notes),
         ),
     ]
     for group in DemoGroup:
@@ -209,12 +267,12 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
 
 
 def _level_distribution(assessments, year: int, quarter: int | None) -> list[Figure]:
-    """Enterprises by the level of their latest assessment in the period:
-    `digital.levels.<0–4>`, the dashboard's digital-level distribution (1 query)."""
+    """Enterprises by the level of their latest assessment in the period (as it stood at the
+    period's end): `digital.levels.<0–4>`, the dashboard's digital-level distribution (1 query)."""
     latest: dict[int, int] = {}
     for enterprise_id, level in assessments.order_by(
-        "enterprise_id", "assessed_on", "pk"
-    ).values_list("enterprise_id", "level"):
+        "enterprise_id", "assessed_on_then", "pk"
+    ).values_list("enterprise_id", "level_then"):
         latest[enterprise_id] = level
     by_level: dict[int, list[int]] = {lvl: [] for lvl in DigitalLevel.values}
     for enterprise_id, level in latest.items():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureau import asof
 from bureau.models import ReportingPeriod
 from bureau.roles import Role
 
@@ -401,10 +402,23 @@ def project_progress(project: DemoParkProject) -> ProjectProgress:
 
 
 def year_assessments(year: int, quarter: int | None = None) -> QuerySet[Assessment]:
-    qs = submitted_assessments().filter(assessed_on__year=year)
-    if quarter:
-        qs = qs.filter(assessed_on__month__lte=3 * quarter)
-    return qs
+    """Assessments submitted at the period's end and dated in the year up to it, as they stood
+    then (bureau.asof): `assessed_on_then`, `level_then`, `total_score_then`. A reopened or
+    resubmitted assessment keeps its past year; the dashboard and the figures count these."""
+    start, end = datetime.date(year, 1, 1), asof.period_end(year, quarter)
+    # Exact prefilter the indexes can serve: a row unchanged since the day has today's values,
+    # so it counts only if it matches now; only rows changed since need the history.
+    candidates = Assessment.objects.filter(
+        Q(status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end)
+        | Q(updated_at__gt=asof.end_of_day(end))
+    )
+    return asof.status_as_of(
+        candidates, end, fields=("status", "assessed_on", "level", "total_score")
+    ).filter(
+        status_then=AssessmentStatus.SUBMITTED,
+        assessed_on_then__gte=start,
+        assessed_on_then__lte=end,
+    )
 
 
 def level_distribution(year: int) -> list[tuple[int, str, int]]:
@@ -412,8 +426,8 @@ def level_distribution(year: int) -> list[tuple[int, str, int]]:
     latest: dict[int, int] = {}
     for enterprise_id, level in (
         year_assessments(year)
-        .order_by("enterprise_id", "assessed_on", "pk")
-        .values_list("enterprise_id", "level")
+        .order_by("enterprise_id", "assessed_on_then", "pk")
+        .values_list("enterprise_id", "level_then")
     ):
         latest[enterprise_id] = level
     counts = Counter(latest.values())
@@ -424,7 +438,7 @@ def quarter_trend(year: int) -> list[tuple[int, int, Decimal | None]]:
     """(quarter, enterprises assessed in the quarter, average total score) (1 query)."""
     rows: dict[int, list] = {q: [set(), []] for q in range(1, 5)}
     for enterprise_id, day, total in year_assessments(year).values_list(
-        "enterprise_id", "assessed_on", "total_score"
+        "enterprise_id", "assessed_on_then", "total_score_then"
     ):
         q = (day.month - 1) // 3 + 1
         rows[q][0].add(enterprise_id)

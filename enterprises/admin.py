@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from bureau.admin import PortalImportExportAdmin
+from bureau.admin import (
+    PortalHistoryAdmin,
+    PortalImportExportAdmin,
+    PortalModelAdmin,
+    PortalTabularInline,
+)
 from bureau.services import record_initial_status
 
 from .imports import (
@@ -25,19 +29,19 @@ from .models import (
 
 
 @admin.register(ParkZone)
-class ParkZoneAdmin(admin.ModelAdmin):
+class ParkZoneAdmin(PortalModelAdmin):
     list_display = ("name", "order")
     search_fields = ("name",)
 
 
-class AnnualFiguresInline(admin.TabularInline):
+class AnnualFiguresInline(PortalTabularInline):
     model = AnnualFigures
     extra = 0
     fields = ("year", "revenue", "rd_expense", "employees", "tech_staff", "total_assets")
     show_change_link = True
 
 
-class AccountInline(admin.TabularInline):
+class AccountInline(PortalTabularInline):
     model = EnterpriseAccount
     extra = 0
     autocomplete_fields = ("user",)
@@ -91,7 +95,7 @@ class QuarterlyFiguresAdmin(PortalImportExportAdmin):
 
 
 @admin.register(EnterpriseAccount)
-class EnterpriseAccountAdmin(admin.ModelAdmin):
+class EnterpriseAccountAdmin(PortalModelAdmin):
     list_display = ("user", "enterprise")
     search_fields = ("user__username", "enterprise__name")
     autocomplete_fields = ("user", "enterprise")
@@ -99,7 +103,7 @@ class EnterpriseAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationKind)
-class QualificationKindAdmin(SimpleHistoryAdmin):
+class QualificationKindAdmin(PortalHistoryAdmin):
     list_display = (
         "name",
         "short_name",
@@ -166,7 +170,7 @@ class QualificationAdmin(PortalImportExportAdmin):
 
 
 @admin.register(InnovationProfile)
-class InnovationProfileAdmin(SimpleHistoryAdmin):
+class InnovationProfileAdmin(PortalHistoryAdmin):
     list_display = (
         "enterprise",
         "niche_since_year",

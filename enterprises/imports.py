@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
+    STATUS_DATE_NOTE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -20,6 +22,8 @@ from bureau.importing import (
     ChoiceWidget,
     LookupWidget,
     TextWidget,
+    apply_status_date,
+    status_date_field,
 )
 from bureau.models import MIN_YEAR, ApplicationStatus, Level, ReportingPeriod
 from bureau.services import record_initial_status
@@ -73,7 +77,9 @@ class EnterpriseResource(BaseResource):
         "registered_capital", "注册资本（元）", widget=ChineseDecimalWidget()
     )
     address = fields.Field("address", "注册地址", widget=TextWidget())
-    zone = fields.Field("zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区"))
+    zone = fields.Field(
+        "zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区", dropdown=True)
+    )
     legal_representative = fields.Field("legal_representative", "法定代表人", widget=TextWidget())
     contact_person = fields.Field("contact_person", "联系人", widget=TextWidget())
     contact_phone = fields.Field("contact_phone", "联系电话", widget=TextWidget())
@@ -83,6 +89,24 @@ class EnterpriseResource(BaseResource):
         widget=ChoiceWidget(StrategicIndustry.choices, blank=True),
     )
     main_products = fields.Field("main_products", "主要产品", widget=TextWidget())
+
+    example = {
+        "credit_code": EXAMPLE_CREDIT_CODE,
+        "name": "示例光电科技有限公司",
+        "industry_division": "39",
+        "size_class": "小型",
+        "established_on": datetime.date(2020, 5, 18),
+        "registered_capital": 5000000,
+        "address": "示例大道1号",
+        "zone": "光电园",
+        "legal_representative": "张三",
+        "contact_person": "李四",
+        "contact_phone": "0551-12345678",
+        "strategic_industry": "新一代信息技术产业",
+        "main_products": "光电显示模组",
+    }
+    column_notes = {"industry_division": "国民经济行业分类的大类代码，如 39。"}
+    natural_key = ("credit_code",)
 
     class Meta:
         model = Enterprise
@@ -129,13 +153,24 @@ class EnterpriseResource(BaseResource):
         return False
 
     def extra_row_errors(self, instance) -> dict:
-        if instance.credit_code in self._registered:
-            return {"credit_code": "统一社会信用代码已存在于企业库。"}
+        if instance.pk is None and instance.credit_code in self._registered:
+            return {
+                "credit_code": _(
+                    "统一社会信用代码已存在于企业库（如需用本文件更新这些企业，"
+                    "请勾选「更新已有记录」或加 --update）。"
+                )
+            }
         return {}
 
     def get_instance(self, instance_loader, row):
-        # Create-only: a code already registered is reported by extra_row_errors.
-        return None
+        # Without update a code already registered is reported by extra_row_errors; with it,
+        # the registered enterprise is updated in place (one query, for registered codes only).
+        if not self.update_existing:
+            return None
+        code = credit_code.normalize(str(row.get(self.fields["credit_code"].column_name) or ""))
+        if code not in self._registered:
+            return None
+        return Enterprise.objects.filter(credit_code=code).first()
 
     def get_queryset(self):
         return super().get_queryset().select_related("zone")
@@ -185,6 +220,28 @@ class AnnualFiguresResource(BaseResource):
     software_copyrights = fields.Field(
         "software_copyrights", "软件著作权（件）", widget=ChineseIntegerWidget(), default=0
     )
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "year": 2024,
+        "revenue": 12000000,
+        "main_business_revenue": 11000000,
+        "rd_expense": 800000,
+        "cost_expense_total": 10000000,
+        "hitech_product_revenue": 9000000,
+        "total_assets": 30000000,
+        "total_liabilities": 12000000,
+        "net_profit": 1500000,
+        "equity_financing": 2000000,
+        "employees": 120,
+        "tech_staff": 30,
+        "rd_staff": 25,
+        "invention_patents": 2,
+        "other_class1_ip": 1,
+        "utility_models": 5,
+        "design_patents": 1,
+        "software_copyrights": 3,
+    }
 
     class Meta:
         model = AnnualFigures
@@ -239,6 +296,19 @@ class QuarterlyFiguresResource(BaseResource):
     )
     tax_ytd = fields.Field("tax_ytd", "税收（本年累计，元）", widget=ChineseDecimalWidget())
     employees = fields.Field("employees", "从业人员（期末，人）", widget=ChineseIntegerWidget())
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "year": 2024,
+        "quarter": 1,
+        "revenue_ytd": 3000000,
+        "rd_expense_ytd": 200000,
+        "industrial_output_ytd": 3200000,
+        "tax_ytd": 150000,
+        "employees": 118,
+    }
+    also_required = ("year", "quarter")
+    column_notes = {"year": "该季度的填报期须已开设（未开设时先导入填报期）。"}
 
     class Meta:
         model = QuarterlyFigures
@@ -328,7 +398,16 @@ class QualificationKindWidget(LookupWidget):
     """A qualification kind by its code (hitech), name (高新技术企业) or short name (高企)."""
 
     def __init__(self) -> None:
-        super().__init__(QualificationKind, "code", label="资质类型")
+        super().__init__(QualificationKind, "code", label="资质类型", dropdown=True)
+
+    def example_value(self) -> str | None:
+        first = QualificationKind.objects.order_by("order", "pk").first()
+        return None if first is None else first.name
+
+    def reference_values(self, limit: int = 200) -> list[str] | None:
+        return list(
+            QualificationKind.objects.order_by("order", "pk").values_list("name", flat=True)
+        )
 
     def kinds(self) -> dict[str, QualificationKind]:
         if self._cache is None:
@@ -380,6 +459,28 @@ class QualificationResource(BaseResource):
     valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
     valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
     remark = fields.Field("remark", "备注", widget=TextWidget())
+    status_date = status_date_field()
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "level": "省级",
+        "status": "已认定",
+        "batch_year": 2024,
+        "certificate_no": "GR202434001234",
+        "approved_on": datetime.date(2024, 11, 20),
+        "valid_from": datetime.date(2024, 11, 20),
+        "valid_to": datetime.date(2027, 11, 19),
+        "remark": "第二批",
+        "status_date": datetime.date(2024, 11, 20),
+    }
+    required_when = {
+        "approved_on": "状态为「已认定」时，认定日期、有效期起或状态日期至少填一项。",
+        "certificate_no": "状态为「已认定」时必填（入库编号）。",
+        "batch_year": "批次年度与状态日期至少填一项。",
+        "status_date": "批次年度与状态日期至少填一项。",
+    }
+    column_notes = {"status_date": STATUS_DATE_NOTE}
+    natural_key = ("enterprise", "kind", "batch_year")
 
     class Meta:
         model = Qualification
@@ -394,6 +495,7 @@ class QualificationResource(BaseResource):
             "valid_from",
             "valid_to",
             "remark",
+            "status_date",
         )
         import_id_fields = ()
         clean_model_instances = True
@@ -401,6 +503,17 @@ class QualificationResource(BaseResource):
 
     def required_columns(self) -> tuple[str, ...]:
         return ("enterprise", "kind", "status")
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for column, message in apply_status_date(instance, row).items():
+            errors.setdefault(column, [message])
+        if errors:
+            raise ValidationError(errors)
 
     def normalize_key(self, attribute: str, value: str) -> str:
         if attribute == "enterprise":
@@ -468,12 +581,15 @@ class QualificationResource(BaseResource):
         return found
 
     def extra_row_errors(self, instance: Qualification) -> dict:
+        if instance.pk is not None:
+            return {}  # a record on file, corrected by an update
         status = self._open.get((instance.enterprise_id, instance.kind_id, instance.batch_year))
         if status is None:
             return {}
         return {
             "kind": _(
-                "该企业已有%(y)s批次的「%(k)s」记录（%(s)s）：状态变更请在资质页面办理，不能重复导入。"
+                "该企业已有%(y)s批次的「%(k)s」记录（%(s)s）：状态变更请在资质页面办理，"
+                "或勾选「更新已有记录」（--update）用本文件更正。"
             )
             % {
                 "y": instance.batch_year or _("未填"),
@@ -482,21 +598,29 @@ class QualificationResource(BaseResource):
             }
         }
 
+    def blank_defaults(self) -> set[str]:
+        # The kind's level and validity; the status date for an approved title's 认定日期.
+        return {"level", "approved_on", "valid_from", "valid_to"}
+
+    def dehydrate_status_date(self, obj):
+        if obj.status_changed_at is None:
+            return ""
+        return f"{timezone.localtime(obj.status_changed_at):%Y-%m-%d}"
+
     def get_instance(self, instance_loader, row):
-        return None  # always added: existing records change through the transition form
+        # Added, unless the user asks to update: then the record with the row's enterprise,
+        # kind and batch year is corrected in place (a changed status enters the history).
+        return self.existing_for_update(row)
 
     def before_save_instance(self, instance, row, **kwargs):
-        # The status was reached on the approval date (else the start) when the sheet gives one.
-        reached = instance.approved_on or instance.valid_from
-        if instance.status == ApplicationStatus.APPROVED and reached:
-            instance.status_changed_at = timezone.make_aware(
-                datetime.datetime.combine(reached, datetime.time(9))
-            )
+        # status_changed_at was dated from the row by apply_status_date.
         instance._history_user = self.history_user
         instance._change_reason = "Excel导入"
 
     def after_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
+        if getattr(instance, "_status_before_import", None) is not None:
+            self.record_status_change(instance)
+        elif instance.pk:
             record_initial_status(instance, by=self.history_user, remark="Excel导入")
 
     def get_queryset(self):

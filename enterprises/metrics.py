@@ -1,12 +1,19 @@
-"""Figures of the enterprise registry and of the tier ladder (summary section 四)."""
+"""Figures of the enterprise registry and of the tier ladder (summary section 四).
+
+Each figure is the state at the period's end (bureau.asof): a qualification counts with its
+status on the last day of the year or quarter, read from its history, and an enterprise with
+its 在册 flag of that day; a later decision never moves a past period.
+"""
 
 import datetime
 from collections.abc import Collection
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from bureau.asof import period_end, status_as_of
 from bureau.figures import Figure
 from bureau.models import ApplicationStatus, Level, Target
 
@@ -22,16 +29,14 @@ FILED = (
 INNOVATIVE_APPLICATIONS_KEY = "enterprises.innovative_sme_applications"
 
 
-def _period_end(year: int, quarter: int | None) -> datetime.date:
-    if not quarter:
-        return datetime.date(year, 12, 31)
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+_period_end = period_end
 
 
 def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
-    registered = Enterprise.objects.filter(is_active=True)
+    # 在册 at the period's end: struck off later still counts, struck off by then does not.
+    registered = status_as_of(
+        Enterprise.objects.all(), period_end(year, quarter), fields=("is_active",)
+    ).filter(is_active_then=True)
     reported = QuarterlyFigures.objects.filter(period__year=year)
     if quarter:
         reported = reported.filter(period__quarter=quarter)
@@ -61,45 +66,55 @@ def _registry_figures(year: int, quarter: int | None) -> list[Figure]:
 
 
 def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
-    """The condition on Qualification behind each ladder figure of `year` (to the quarter)."""
+    """The condition behind each ladder figure of `year` (to the quarter), on `ladder(year,
+    quarter)`: qualifications with `status_then`, their status at the period's end."""
     start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
-    new_in_period = Q(status=ApplicationStatus.APPROVED, approved_on__range=(start, end))
+    # Cheap column tests first, the status as of the day last: SQL evaluates the status
+    # expression only for the rows the others let through.
+    approved_then = Q(status_then=ApplicationStatus.APPROVED)
+
+    def new_in_period(**more) -> Q:
+        return Q(approved_on__range=(start, end), **more) & approved_then
+
     result = {
         # 新培育高企: recognised (approved) within the year.
-        "hitech_new": new_in_period & Q(kind__code="hitech"),
+        "hitech_new": new_in_period(kind__code="hitech"),
         # 科小入库: registrations of the year's batch (a number is valid for its year only).
         "tech_sme_registered": Q(
             kind__code="tech_sme",
-            status=ApplicationStatus.APPROVED,
+            status_then=ApplicationStatus.APPROVED,
             batch_year=year,
             approved_on__lte=end,
         ),
         # 新调整战略新兴产业入库: added to the register within the year.
-        "strategic_new": new_in_period & Q(kind__code="strategic_emerging"),
+        "strategic_new": new_in_period(kind__code="strategic_emerging"),
         # 专精特新 under review (审核中) in the year's batch, at provincial level.
         "specialised_under_review": Q(
             kind__code="specialised_sme",
-            status=ApplicationStatus.UNDER_REVIEW,
+            status_then=ApplicationStatus.UNDER_REVIEW,
             batch_year=year,
             level=Level.PROVINCIAL,
         ),
         # Innovative-SME applications filed for the year's batch (tracked against a target).
         "innovative_sme_applications": Q(
-            kind__code="innovative_sme", batch_year=year, status__in=FILED
+            kind__code="innovative_sme", batch_year=year, status_then__in=FILED
         ),
     }
     for level in Level:
-        result[f"little_giant_new_{level.value}"] = new_in_period & Q(
+        result[f"little_giant_new_{level.value}"] = new_in_period(
             kind__code="little_giant", level=level.value
         )
     return result
 
 
-def _records(condition: Q):
+def ladder(year: int, quarter: int | None = None):
+    """Qualifications with `status_then`: their status at the end of the period."""
+    return Qualification.objects.status_as_of(_period_end(year, quarter))
+
+
+def _records(qs, condition: Q):
     return (
-        Qualification.objects.filter(condition)
-        .select_related("enterprise", "kind")
-        .order_by("enterprise__name", "pk")
+        qs.filter(condition).select_related("enterprise", "kind").order_by("enterprise__name", "pk")
     )
 
 
@@ -147,7 +162,8 @@ def figures(
     labels = ladder_labels()
     if wanted(*(f"enterprises.{key}" for key in labels)):
         conditions = ladder_conditions(year, quarter)
-        counts = Qualification.objects.aggregate(
+        qualifications = ladder(year, quarter)
+        counts = qualifications.aggregate(
             **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
         )
         for key, (label, unit) in labels.items():
@@ -159,7 +175,7 @@ def figures(
                     value=counts[key],
                     year=year,
                     quarter=quarter,
-                    records=_records(conditions[key]),
+                    records=_records(qualifications, conditions[key]),
                     section="四",
                 )
             )
@@ -167,14 +183,77 @@ def figures(
         result.extend(_tier_distribution(year, quarter))
     if wanted("enterprises.innovative_sme_expected"):
         result.append(_innovative_expected(year, quarter))
+    if wanted("enterprises.expired_not_renewed", "enterprises.applications_stalled"):
+        result.extend(_follow_up(year, quarter))
     return result
 
 
+# An application still submitted or under review this many days after its last status change
+# is "stalled" (the summary's section 三 asks why).
+STALL_DAYS = 180
+
+
+def _by_kind_notes(rows) -> tuple[str, ...]:
+    """'kind name|count' for each kind among the rows, most first."""
+    counts: dict[str, int] = {}
+    for (name,) in rows:
+        counts[name] = counts.get(name, 0) + 1
+    return tuple(f"{n}|{c}" for n, c in sorted(counts.items(), key=lambda i: (-i[1], i[0])))
+
+
+def _follow_up(year: int, quarter: int | None) -> list[Figure]:
+    """Qualifications that expired in the period with no renewal behind them, and applications
+    stalled in a stage at the period's end (two queries; notes count them by kind)."""
+    start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
+    renewal = Qualification.objects.filter(
+        enterprise=OuterRef("enterprise"), kind=OuterRef("kind")
+    ).filter(
+        Q(status__in=(ApplicationStatus.PREPARING, *FILED[:2]))
+        | Q(status=ApplicationStatus.APPROVED)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
+    )
+    expired = Qualification.objects.filter(
+        status=ApplicationStatus.APPROVED, valid_to__gte=start, valid_to__lt=end
+    ).filter(~Exists(renewal))
+    moment = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    stalled = Qualification.objects.filter(
+        status__in=FILED[:2],
+        status_changed_at__lte=moment - datetime.timedelta(days=STALL_DAYS),
+    )
+    expired_notes = _by_kind_notes(expired.values_list("kind__name"))
+    stalled_notes = _by_kind_notes(stalled.values_list("kind__name"))
+    return [
+        Figure(
+            key="enterprises.expired_not_renewed",
+            label=_("资质到期未续期的企业资质"),
+            unit="项",
+            value=sum(int(n.rsplit("|", 1)[1]) for n in expired_notes),
+            year=year,
+            quarter=quarter,
+            records=_records(Q(pk__in=expired.values("pk"))),
+            section="四",
+            notes=expired_notes,
+        ),
+        Figure(
+            key="enterprises.applications_stalled",
+            label=_("停留在申报或审核环节超过半年的申请"),
+            unit="项",
+            value=sum(int(n.rsplit("|", 1)[1]) for n in stalled_notes),
+            year=year,
+            quarter=quarter,
+            records=_records(Q(pk__in=stalled.values("pk"))),
+            section="四",
+            notes=stalled_notes,
+        ),
+    ]
+
+
 def _innovative_expected(year: int, quarter: int | None) -> Figure:
-    """创小预计申报: next year's planned number (a Target), with next year's batch behind it."""
+    """创小预计申报: next year's planned number (a Target), with next year's batch behind it as
+    it stood at the period's end (neither withdrawn nor rejected by then, and entered by then)."""
     target = Target.objects.filter(year=year + 1, figure_key=INNOVATIVE_APPLICATIONS_KEY).first()
     next_batch = Q(kind__code="innovative_sme", batch_year=year + 1) & ~Q(
-        status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+        status_then__in=("", ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
     )
     return Figure(
         key="enterprises.innovative_sme_expected",
@@ -183,16 +262,16 @@ def _innovative_expected(year: int, quarter: int | None) -> Figure:
         value=int(target.target_value) if target else None,
         year=year,
         quarter=quarter,
-        records=_records(next_batch),
+        records=_records(ladder(year, quarter), next_batch),
         section="四",
     )
 
 
 def _tier_distribution(year: int, quarter: int | None) -> list[Figure]:
-    """Enterprises holding each tier (approved and valid) on the period's last day, by kind:
-    `enterprises.tiers.<kind code>`, the dashboard's tier distribution."""
+    """Enterprises holding each tier (approved by then and valid) on the period's last day, by
+    kind: `enterprises.tiers.<kind code>`, the dashboard's tier distribution."""
     day = _period_end(year, quarter)
-    held = Qualification.objects.valid_on(day)
+    held = Qualification.objects.valid_as_of(day)
     counts = dict(
         held.values_list("kind__code").annotate(n=Count("enterprise", distinct=True)).order_by()
     )
@@ -204,7 +283,7 @@ def _tier_distribution(year: int, quarter: int | None) -> list[Figure]:
             value=counts.get(kind.code, 0),
             year=year,
             quarter=quarter,
-            records=_records(Q(pk__in=held.filter(kind=kind).values("pk"))),
+            records=_records(held, Q(kind=kind)),
             section="四",
         )
         for kind in QualificationKind.objects.order_by("pk")

@@ -97,6 +97,13 @@ class Enterprise(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 
+    # Personal data (bureau.personal_data): masked unless the reader holds the permission.
+    PERSONAL_FIELDS = {
+        "legal_representative": "name",
+        "contact_person": "name",
+        "contact_phone": "phone",
+    }
+
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")

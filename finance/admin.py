@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from bureau.admin import PortalImportExportAdmin
+from bureau.admin import PortalHistoryAdmin, PortalImportExportAdmin, PortalTabularInline
 
 from .forms import ProductAdminForm
 from .imports import (
@@ -28,12 +27,12 @@ from .models import (
 )
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(PortalTabularInline):
     model = Branch
     extra = 0
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(PortalTabularInline):
     model = Contact
     extra = 0
 
@@ -55,7 +54,7 @@ class InstitutionAdmin(PortalImportExportAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(PortalHistoryAdmin):
     list_display = ("name", "institution", "phone")
     list_filter = ("institution",)
     search_fields = ("name", "institution__name", "address")
@@ -63,7 +62,7 @@ class BranchAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(PortalHistoryAdmin):
     list_display = ("name", "title", "institution", "branch", "phone", "email")
     list_filter = ("institution",)
     search_fields = ("name", "institution__name", "phone")
@@ -91,20 +90,20 @@ class FinancialProductAdmin(PortalImportExportAdmin):
     date_hierarchy = "launched_on"
 
 
-class StageEntryInline(admin.TabularInline):
+class StageEntryInline(PortalTabularInline):
     model = SchemeStageEntry
     extra = 0
     readonly_fields = ("by",)
 
 
-class SchemeLoanInline(admin.TabularInline):
+class SchemeLoanInline(PortalTabularInline):
     model = SchemeLoan
     extra = 0
     autocomplete_fields = ("enterprise",)
 
 
 @admin.register(GuaranteeScheme)
-class GuaranteeSchemeAdmin(SimpleHistoryAdmin):
+class GuaranteeSchemeAdmin(PortalHistoryAdmin):
     list_display = (
         "name",
         "bank",
@@ -153,7 +152,7 @@ class GuaranteeSchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SchemeStageEntry)
-class SchemeStageEntryAdmin(SimpleHistoryAdmin):
+class SchemeStageEntryAdmin(PortalHistoryAdmin):
     list_display = ("scheme", "stage", "entered_on", "completed_on", "by")
     list_filter = ("stage", "scheme")
     search_fields = ("scheme__name", "remark")
@@ -161,7 +160,7 @@ class SchemeStageEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SchemeLoan)
-class SchemeLoanAdmin(SimpleHistoryAdmin):
+class SchemeLoanAdmin(PortalHistoryAdmin):
     list_display = ("enterprise", "scheme", "amount", "granted_on", "term_months")
     list_filter = ("scheme", ("granted_on", admin.DateFieldListFilter))
     search_fields = ("enterprise__name", "enterprise__credit_code")
@@ -199,7 +198,7 @@ class FinancingNeedAdmin(PortalImportExportAdmin):
 
 
 @admin.register(FinanceEvent)
-class FinanceEventAdmin(SimpleHistoryAdmin):
+class FinanceEventAdmin(PortalHistoryAdmin):
     list_display = ("activity", "kind", "co_organizer", "signed")
     list_filter = ("activity__kind",)
     search_fields = ("activity__topic", "co_organizer")
@@ -224,7 +223,7 @@ class FinanceEventAdmin(SimpleHistoryAdmin):
         return obj._signed
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(PortalTabularInline):
     """Read-only here: disbursements are added one at a time, each checked against the signing."""
 
     model = Disbursement

@@ -5,9 +5,13 @@ refuses zero or negative amounts, upside-down ranges, a disbursement above its s
 signing dated before its event, each error naming the row and the column.
 """
 
+import datetime
+
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -38,21 +42,37 @@ def _enterprise_widget() -> LookupWidget:
 
 
 def _institution_widget() -> LookupWidget:
-    return LookupWidget(Institution, "name", label="金融机构")
+    return LookupWidget(Institution, "name", label="金融机构", dropdown=True)
 
 
 class EventTopicWidget(LookupWidget):
-    """A finance event by its activity's topic (主题)."""
+    """A finance event (政银推进会, 银企对接会…, imported with the `activities` dataset) by its
+    topic (主题), or by "date topic" (2024-06-27 银企对接会) when one topic was used twice."""
 
     def clean(self, value, row=None, **kwargs):
         if self._cache is None:
-            self._cache = {
-                e.activity.topic: e for e in FinanceEvent.objects.select_related("activity")
-            }
+            self._cache = {}
+            self._ambiguous: set[str] = set()
+            for event in FinanceEvent.objects.select_related("activity"):
+                topic = event.activity.topic
+                if topic in self._cache:
+                    self._ambiguous.add(topic)
+                self._cache[topic] = event
+                self._cache[f"{event.activity.date:%Y-%m-%d} {topic}"] = event
+        text = "" if value is None else str(value).strip()
+        if text in getattr(self, "_ambiguous", ()):
+            raise ValueError(
+                _("有多场活动的主题都是「%(v)s」，请写成「日期 主题」，如 2024-06-27 %(v)s")
+                % {"v": text}
+            )
         return super().clean(value, row, **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.activity.topic
+
+    def example_value(self) -> str | None:
+        first = FinanceEvent.objects.select_related("activity").order_by("pk").first()
+        return None if first is None else first.activity.topic
 
 
 class InstitutionResource(BaseResource):
@@ -62,6 +82,13 @@ class InstitutionResource(BaseResource):
     short_name = fields.Field("short_name", "简称")
     kind = fields.Field("kind", "机构类型", widget=ChoiceWidget(InstitutionKind.choices))
     address = fields.Field("address", "地址")
+
+    example = {
+        "name": "示例农村商业银行",
+        "short_name": "示例农商行",
+        "kind": "银行",
+        "address": "示例路18号",
+    }
 
     class Meta:
         model = Institution
@@ -89,6 +116,20 @@ class ProductResource(BaseResource):
     )
     status = fields.Field("status", "状态", widget=ChoiceWidget(ProductStatus.choices))
     launched_on = fields.Field("launched_on", "推出日期", widget=ChineseDateWidget())
+
+    example = {
+        "name": "示例科创贷",
+        "provider": "示例银行舒城支行",
+        "kind": "信用贷款",
+        "min_amount": 500000,
+        "max_amount": 10000000,
+        "min_rate": 3.45,
+        "max_rate": 4.35,
+        "min_term_months": 6,
+        "max_term_months": 36,
+        "status": "在办",
+        "launched_on": datetime.date(2024, 4, 8),
+    }
 
     class Meta:
         model = FinancialProduct
@@ -120,6 +161,17 @@ class FinancingNeedResource(BaseResource):
     wanted_by = fields.Field("wanted_by", "期望到位日期", widget=ChineseDateWidget())
     posted_on = fields.Field("posted_on", "登记日期", widget=ChineseDateWidget())
 
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "amount": 5000000,
+        "purpose": "补充流动资金",
+        "term_months": 12,
+        "wanted_by": datetime.date(2024, 9, 30),
+        "posted_on": datetime.date(2024, 5, 1),
+    }
+    # The year's figures count needs by the day they were posted: never the day of the import.
+    also_required = ("posted_on",)
+
     class Meta:
         model = FinancingNeed
         fields = ("enterprise", "amount", "purpose", "term_months", "wanted_by", "posted_on")
@@ -131,7 +183,7 @@ class FinancingNeedResource(BaseResource):
         return None
 
     def required_columns(self):
-        return ("enterprise", "amount", "purpose")
+        return ("enterprise", "amount", "purpose", "posted_on")
 
 
 class SigningResource(BaseResource):
@@ -147,6 +199,19 @@ class SigningResource(BaseResource):
     )
     amount = fields.Field("amount", "签约金额（元）", widget=ChineseDecimalWidget())
     signed_on = fields.Field("signed_on", "签约日期", widget=ChineseDateWidget())
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "bank": "示例银行舒城支行",
+        "product": "示例科创贷",
+        "event": "银企对接会",
+        "amount": 5000000,
+        "signed_on": datetime.date(2024, 6, 27),
+    }
+    column_notes = {
+        "event": "在对接活动现场签约时填写活动主题（活动先用 activities 数据集导入）；"
+        "同一主题有多场时写「日期 主题」。",
+    }
 
     class Meta:
         model = Signing
@@ -170,6 +235,8 @@ class DisbursementResource(BaseResource):
     )
     amount = fields.Field("amount", "放款金额（元）", widget=ChineseDecimalWidget())
     disbursed_on = fields.Field("disbursed_on", "放款日期", widget=ChineseDateWidget())
+
+    example = {"amount": 2000000, "disbursed_on": datetime.date(2024, 7, 27)}
 
     class Meta:
         model = Disbursement

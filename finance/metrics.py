@@ -3,6 +3,9 @@
 Money figures are published in 元, as every app publishes them (reports/ shows 万元 or 亿元); the
 seed's "今年累计现场签约2亿元" is `finance.signed_on_site` = 200,000,000.00 元. A constant number of
 queries: one aggregate per figure, one for the events by kind and two for the scheme stage.
+
+A figure is the state at the period's end (bureau.asof): a financing need counts as open if it
+was open that day, by its history, and as met from its 满足日期, even when recorded later.
 """
 
 import datetime
@@ -11,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from bureau.asof import status_as_of
 from bureau.figures import Figure
 
 from .models import (
@@ -49,6 +53,7 @@ def scheme_stage_on(day: datetime.date) -> tuple[GuaranteeScheme | None, str | N
     """The most recently started guarantee scheme and the stage it was at on `day`."""
     scheme = (
         GuaranteeScheme.objects.filter(stage_entries__entered_on__lte=day)
+        .select_related("bank", "guarantor")
         .distinct()
         .order_by("-pk")
         .first()
@@ -74,7 +79,7 @@ def _signings(start: datetime.date, end: datetime.date) -> QuerySet[Signing]:
 def figures(year: int, quarter: int | None = None) -> list[Figure]:
     start, end = period_bounds(year, quarter)
 
-    def fig(key: str, label: str, unit: str, value, records) -> Figure:
+    def fig(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
         return Figure(
             key=f"finance.{key}",
             label=label,
@@ -84,6 +89,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     events = (
@@ -117,25 +123,42 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         .order_by("launched_on", "pk")
     )
 
-    needs = FinancingNeed.objects.select_related("enterprise").order_by("posted_on", "pk")
-    posted = needs.filter(posted_on__range=(start, end))
-    met = needs.filter(status=NeedStatus.MET, met_on__range=(start, end))
-    # Open at the period's end: posted by then, and neither met nor withdrawn by then.
-    still_open = needs.filter(posted_on__lte=end).filter(
-        Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)
+    product_names = list(launched.values_list("name", flat=True))
+
+    needs_then = status_as_of(FinancingNeed.objects.all(), end, fields=("status", "met_on"))
+    needs = needs_then.select_related("enterprise").order_by("posted_on", "pk")
+    # Met by a date: today's record says so (a 满足日期 entered late), or the record of then.
+    met_by = Q(status=NeedStatus.MET, met_on__lte=end) | Q(
+        status_then=NeedStatus.MET, met_on_then__lte=end
     )
-    need_counts = FinancingNeed.objects.aggregate(
+    met_in_period = Q(status=NeedStatus.MET, met_on__range=(start, end)) | Q(
+        status_then=NeedStatus.MET, met_on_then__range=(start, end)
+    )
+    # Open at the period's end: posted by then, and neither met nor withdrawn by then.
+    open_then = Q(posted_on__lte=end) & ~met_by & ~Q(status_then=NeedStatus.WITHDRAWN)
+    posted = needs.filter(posted_on__range=(start, end))
+    met = needs.filter(met_in_period)
+    still_open = needs.filter(open_then)
+    need_counts = needs_then.aggregate(
         posted=Count("id", filter=Q(posted_on__range=(start, end))),
-        met=Count("id", filter=Q(status=NeedStatus.MET, met_on__range=(start, end))),
-        open=Count(
-            "id",
-            filter=Q(posted_on__lte=end)
-            & (Q(status=NeedStatus.OPEN) | Q(status=NeedStatus.MET, met_on__gt=end)),
-        ),
+        met=Count("id", filter=met_in_period),
+        open=Count("id", filter=open_then),
     )
 
     scheme, stage = scheme_stage_on(end)
+    scheme_notes: tuple[str, ...] = ()
     if scheme is not None and stage is not None:
+        following = SCHEME_STAGE_ORDER.index(stage) + 1
+        # (name, stage, next stage or "", bank, guarantor): what the summary says of it.
+        scheme_notes = (
+            scheme.name,
+            str(SchemeStage(stage).label),
+            str(SchemeStage(SCHEME_STAGE_ORDER[following]).label)
+            if following < len(SCHEME_STAGE_ORDER)
+            else "",
+            scheme.bank.name,
+            scheme.guarantor.name,
+        )
         stage_label = _("“%(n)s”所处阶段：%(s)s") % {
             "n": scheme.name,
             "s": SchemeStage(stage).label,
@@ -193,9 +216,16 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             financed,
             signings.order_by("enterprise_id", "signed_on", "pk"),
         ),
-        fig("products_launched", _("新推出金融产品"), _("个"), launched.count(), launched),
+        fig(
+            "products_launched",
+            _("新推出金融产品"),
+            _("个"),
+            len(product_names),
+            launched,
+            product_names,
+        ),
         fig("needs_posted", _("登记融资需求"), _("项"), need_counts["posted"], posted),
         fig("needs_met", _("已满足融资需求"), _("项"), need_counts["met"], met),
         fig("needs_open", _("待对接融资需求"), _("项"), need_counts["open"], still_open),
-        fig("scheme_stage", stage_label, _("/6阶段"), stage_value, stage_records),
+        fig("scheme_stage", stage_label, _("/6阶段"), stage_value, stage_records, scheme_notes),
     ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bureau.masking import mask_name
 from bureau.models import Application, created_by_field
 
 from .tiers import tier_label
@@ -114,13 +115,17 @@ class Contact(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     history = HistoricalRecords()
 
+    # Personal data (bureau.personal_data): masked unless the reader holds the permission.
+    PERSONAL_FIELDS = {"name": "name", "phone": "phone", "email": "email"}
+
     class Meta:
         verbose_name = _("机构联系人")
         verbose_name_plural = _("机构联系人")
         ordering = ["institution__name", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.institution}）"
+        # Masked on purpose: __str__ shows up in dropdowns, history lists and the admin log.
+        return f"{mask_name(self.name)}（{self.institution}）"
 
     def clean(self) -> None:
         if (

@@ -8,9 +8,8 @@ here starts its history with its initial status.
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from bureau.admin import PortalImportExportAdmin
+from bureau.admin import PortalHistoryAdmin, PortalImportExportAdmin, PortalTabularInline
 from bureau.services import record_initial_status
 
 from .imports import (
@@ -56,7 +55,7 @@ class ApplicationAdminMixin:
             record_initial_status(obj, by=request.user, remark=_("管理后台录入"))
 
 
-class TenancyInline(admin.TabularInline):
+class TenancyInline(PortalTabularInline):
     model = Tenancy
     extra = 0
     fields = ("enterprise", "entered_on", "exited_on", "exit_reason", "graduation_basis", "note")
@@ -136,7 +135,7 @@ class IncubatorAdmin(PortalImportExportAdmin):
 
 
 @admin.register(IncubatorLevelApplication)
-class IncubatorLevelApplicationAdmin(ApplicationAdminMixin, SimpleHistoryAdmin):
+class IncubatorLevelApplicationAdmin(ApplicationAdminMixin, PortalHistoryAdmin):
     list_display = ("incubator", "level", "status", "batch_year", "status_changed_at")
     list_filter = ("status", "level", "batch_year")
     search_fields = ("incubator__name", "certificate_no", "remark")
@@ -156,7 +155,7 @@ class TenancyAdmin(PortalImportExportAdmin):
 
 
 @admin.register(RDPlatformKind)
-class RDPlatformKindAdmin(SimpleHistoryAdmin):
+class RDPlatformKindAdmin(PortalHistoryAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
 

@@ -5,10 +5,11 @@ and the column."""
 import datetime
 
 from django.db import connection
-from django.utils import timezone
 from import_export import fields
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
+    STATUS_DATE_NOTE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -16,8 +17,8 @@ from bureau.importing import (
     ChoiceWidget,
     LookupWidget,
 )
-from bureau.models import ApplicationStatus, Level
-from bureau.services import record_initial_status
+from bureau.imports import ApplicationResource
+from bureau.models import Level
 from enterprises import credit_code
 from enterprises.models import Enterprise, ParkZone
 
@@ -49,7 +50,9 @@ class IncubatorResource(BaseResource):
     kind = fields.Field("kind", "类型", widget=ChoiceWidget(IncubatorKind.choices))
     operator = fields.Field("operator", "运营主体")
     level = fields.Field("level", "认定级别", widget=ChoiceWidget(Level.choices, blank=True))
-    zone = fields.Field("zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区"))
+    zone = fields.Field(
+        "zone", "所在片区", widget=LookupWidget(ParkZone, "name", label="片区", dropdown=True)
+    )
     address = fields.Field("address", "地址")
     established_on = fields.Field("established_on", "开始运营日期", widget=ChineseDateWidget())
     area_m2 = fields.Field("area_m2", "自有孵化场地面积（㎡）", widget=ChineseDecimalWidget())
@@ -61,6 +64,23 @@ class IncubatorResource(BaseResource):
     seed_fund = fields.Field("seed_fund", "种子资金（元）", widget=ChineseDecimalWidget())
     contact_person = fields.Field("contact_person", "联系人")
     contact_phone = fields.Field("contact_phone", "联系电话")
+
+    example = {
+        "name": "示例科技企业孵化器",
+        "kind": "孵化器",
+        "operator": "示例孵化器运营有限公司",
+        "level": "省级",
+        "zone": "光电园",
+        "address": "示例大道8号",
+        "established_on": datetime.date(2019, 5, 1),
+        "area_m2": 12000,
+        "tenant_area_m2": 9000,
+        "capacity": 60,
+        "services": "创业辅导、投融资对接",
+        "seed_fund": 5000000,
+        "contact_person": "王五",
+        "contact_phone": "0551-87654321",
+    }
 
     class Meta:
         model = Incubator
@@ -97,7 +117,9 @@ class TenancyResource(BaseResource):
     unique_in_file = ("enterprise", "entered_on")
 
     incubator = fields.Field(
-        "incubator", "孵化载体", widget=LookupWidget(Incubator, "name", label="孵化载体")
+        "incubator",
+        "孵化载体",
+        widget=LookupWidget(Incubator, "name", label="孵化载体", dropdown=True),
     )
     enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
     entered_on = fields.Field("entered_on", "入孵日期", widget=ChineseDateWidget())
@@ -109,6 +131,21 @@ class TenancyResource(BaseResource):
         "graduation_basis", "毕业条件", widget=ChoiceWidget(GraduationBasis.choices, blank=True)
     )
     note = fields.Field("note", "备注")
+
+    example = {
+        "incubator": "示例科技企业孵化器",
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "entered_on": datetime.date(2022, 3, 1),
+        "exited_on": datetime.date(2024, 6, 30),
+        "exit_reason": "毕业",
+        "graduation_basis": "认定为高新技术企业",
+        "note": "入孵两年后毕业",
+    }
+    required_when = {
+        "exited_on": "填写离孵原因时必填。",
+        "exit_reason": "填写离孵日期时必填。",
+        "graduation_basis": "离孵原因为「毕业」时必填。",
+    }
 
     class Meta:
         model = Tenancy
@@ -150,57 +187,25 @@ class TenancyResource(BaseResource):
         return None
 
 
-class _ApplicationResource(BaseResource):
-    """Common columns of pipeline records imported from a spreadsheet (existing records, at
-    the status the sheet states); each keeps its first status in the history."""
-
-    enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
-    level = fields.Field("level", "级别", widget=ChoiceWidget(Level.choices, blank=True))
-    status = fields.Field("status", "状态", widget=ChoiceWidget(ApplicationStatus.choices))
-    batch_year = fields.Field("batch_year", "批次年度", widget=ChineseIntegerWidget())
-    certificate_no = fields.Field("certificate_no", "证书编号")
-    approved_on = fields.Field("approved_on", "认定日期", widget=ChineseDateWidget())
-    valid_from = fields.Field("valid_from", "有效期起", widget=ChineseDateWidget())
-    valid_to = fields.Field("valid_to", "有效期至", widget=ChineseDateWidget())
-    remark = fields.Field("remark", "备注")
-
-    COMMON = (
-        "enterprise",
-        "level",
-        "status",
-        "batch_year",
-        "certificate_no",
-        "approved_on",
-        "valid_from",
-        "valid_to",
-        "remark",
-    )
-
-    def get_instance(self, instance_loader, row):
-        return None
-
-    def before_save_instance(self, instance, row, **kwargs):
-        # The status was reached on the approval date when the sheet gives one.
-        if instance.approved_on and instance.status == ApplicationStatus.APPROVED:
-            instance.status_changed_at = timezone.make_aware(
-                datetime.datetime.combine(instance.approved_on, datetime.time(9))
-            )
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
-            record_initial_status(instance, by=self.history_user, remark="Excel导入")
-
-
-class RDPlatformResource(_ApplicationResource):
+class RDPlatformResource(ApplicationResource):
     kind = fields.Field(
-        "kind", "平台类型", widget=LookupWidget(RDPlatformKind, "name", label="平台类型")
+        "kind",
+        "平台类型",
+        widget=LookupWidget(RDPlatformKind, "name", label="平台类型", dropdown=True),
     )
     name = fields.Field("name", "平台名称")
     tech_field = fields.Field("tech_field", "技术领域")
 
+    natural_key = ("enterprise", "kind", "name")
+    example = {
+        **ApplicationResource.COMMON_EXAMPLE,
+        "name": "示例光电显示工程技术研究中心",
+        "tech_field": "新型显示",
+    }
+
     class Meta:
         model = RDPlatform
-        fields = ("kind", "name", "tech_field", *_ApplicationResource.COMMON)
+        fields = ("kind", "name", "tech_field", *ApplicationResource.COMMON)
         import_id_fields = ()
         clean_model_instances = True
         skip_diff = True
@@ -209,14 +214,26 @@ class RDPlatformResource(_ApplicationResource):
         return ("enterprise", "kind", "name", "status")
 
 
-class PlatformRecognitionResource(_ApplicationResource):
+class PlatformRecognitionResource(ApplicationResource):
     kind = fields.Field("kind", "认定类别", widget=ChoiceWidget(RecognitionKind.choices))
     product_name = fields.Field("product_name", "产品名称")
     title = fields.Field("title", "名称")
 
+    natural_key = ("enterprise", "kind", "batch_year")
+    example = {
+        **ApplicationResource.COMMON_EXAMPLE,
+        "kind": "数字化车间",
+        "product_name": "",
+        "title": "示例光电模组数字化车间",
+    }
+    column_notes = {
+        "product_name": "「三首」产品等按产品认定时填写。",
+        "status_date": STATUS_DATE_NOTE,
+    }
+
     class Meta:
         model = PlatformRecognition
-        fields = ("kind", "product_name", "title", *_ApplicationResource.COMMON)
+        fields = ("kind", "product_name", "title", *ApplicationResource.COMMON)
         import_id_fields = ()
         clean_model_instances = True
         skip_diff = True

@@ -1,8 +1,9 @@
 """Figures of innovation carriers for the summary's section (一) (bureau.figures contract).
 
 "New" means approved (已认定) with an approval date in the year (to the quarter's end);
-"under application" means in 申报准备/已申报/审核中 at the period's end, read from each
-application's status history, so a past year's summary stays what it was. Incubators by
+"under application" means in 申报准备/已申报/审核中 at the period's end, and "held" approved by
+then and valid on that day, each read from the application's status history through the shared
+helper (bureau.asof), so a past year's summary stays what it was. Incubators by
 level count each incubator at the level it held at the period's end, read from its approved
 level applications (their approval dates, and the level each replaced), not its current
 level, for the same reason (selectors.incubators_as_of). Eight queries (one aggregate per
@@ -17,6 +18,7 @@ from bureau.models import IN_PROGRESS_STATUSES, Level
 
 from .models import (
     ExitReason,
+    IncubatorKind,
     IncubatorLevelApplication,
     PlatformRecognition,
     RDPlatform,
@@ -26,6 +28,7 @@ from .models import (
 from .selectors import (
     approved_between,
     end_of_day,
+    held_on,
     incubators_as_of,
     period_bounds,
     with_status_as_of,
@@ -44,7 +47,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     start, end = period_bounds(year, quarter)
     moment = end_of_day(end)
 
-    def fig(key: str, label: str, unit: str, value: int, records) -> Figure:
+    def fig(key: str, label: str, unit: str, value: int, records, notes=()) -> Figure:
         return Figure(
             key=f"incubation.{key}",
             label=label,
@@ -54,6 +57,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     result: list[Figure] = []
@@ -163,13 +167,23 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     applying = with_status_as_of(
         IncubatorLevelApplication.objects.select_related("incubator"), moment
     ).filter(status_then__in=IN_PROGRESS_STATUSES)
+    # One query: the incubators applying, the level each strives for and its operator.
+    striving: dict[str, None] = {}
+    kinds = dict(IncubatorKind.choices)
+    for name, level, operator, kind in applying.order_by("incubator__name", "pk").values_list(
+        "incubator__name", "level", "incubator__operator", "incubator__kind"
+    ):
+        level_name = Level(level).label if level else ""
+        # name | level striven for | operator | kind (孵化器, 众创空间 …)
+        striving.setdefault(f"{name}|{level_name}|{operator}|{kinds.get(kind, '')}", None)
     result.append(
         fig(
             "incubators_applying",
             _("正在争创上一级的孵化载体"),
             "家",
-            applying.values("incubator").distinct().count(),
+            len({note.split("|", 1)[0] for note in striving}),
             applying.order_by("incubator__name", "pk"),
+            notes=tuple(striving),
         )
     )
 
@@ -215,7 +229,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
 
     # R&D platforms held (approved and valid) at the period's end, by level: the dashboard's
     # "platforms by level" distribution.
-    held = RDPlatform.objects.valid_on(end).select_related("enterprise", "kind")
+    held = held_on(RDPlatform.objects.all(), end).select_related("enterprise", "kind")
     held_counts = _counts(held, {lv: Q(level=lv) for lv in Level.values})
     result += [
         fig(

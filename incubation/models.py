@@ -127,6 +127,9 @@ class Incubator(models.Model):
     )
     history = HistoricalRecords()
 
+    # Personal data (bureau.personal_data): masked unless the reader holds the permission.
+    PERSONAL_FIELDS = {"contact_person": "name", "contact_phone": "phone"}
+
     class Meta:
         verbose_name = _("孵化载体")
         verbose_name_plural = _("孵化载体")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     CharField,
@@ -29,6 +28,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
+from bureau import asof
 from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, ApplicationTransition, Level
 from bureau.roles import Role
 
@@ -67,48 +67,29 @@ def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date,
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last moment of `day` in the portal's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    return asof.end_of_day(day)
 
 
 def with_status_as_of(qs: QuerySet, moment: datetime.datetime) -> QuerySet:
-    """Annotate `status_then`: each application's status at `moment`, from its history.
-
-    The last recorded transition at or before `moment` wins; an application whose status was
-    set by then counts with its current status. One correlated subquery, evaluated only for
-    rows changed after `moment`, so the count of queries does not grow with the rows.
-    """
-    model = qs.model
-    last = (
-        ApplicationTransition.objects.filter(
-            content_type_id=ContentType.objects.get_for_model(model).pk,
-            object_id=OuterRef("pk"),
-            at__lte=moment,
-        )
-        .order_by("-at", "-pk")
-        .values("to_status")[:1]
-    )
-    # An application whose status last changed by `moment` had its current status then (the
-    # pipeline service stamps status_changed_at with the transition's time), so the
-    # correlated subquery over the history runs only for those changed after `moment`.
-    return qs.annotate(
-        status_then=Case(
-            When(status_changed_at__lte=moment, then=F("status")),
-            default=Coalesce(Subquery(last, output_field=CharField()), Value("")),
-            output_field=CharField(),
-        )
-    )
+    """Annotate `status_then`: each application's status at `moment` (bureau.asof)."""
+    return asof.status_as_of(qs, moment)
 
 
 def in_progress_as_of(qs: QuerySet, day: datetime.date) -> QuerySet:
     """Applications under application (申报准备/已申报/审核中) at the end of `day`."""
-    return with_status_as_of(qs, end_of_day(day)).filter(status_then__in=IN_PROGRESS_STATUSES)
+    return with_status_as_of(qs, day).filter(status_then__in=IN_PROGRESS_STATUSES)
 
 
 def approved_between(qs: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Applications approved (已认定) with an approval date within [start, end]."""
-    return qs.filter(
-        status=ApplicationStatus.APPROVED, approved_on__gte=start, approved_on__lte=end
+    """Applications approved (已认定) by the end of `end`, with an approval date from `start`."""
+    return with_status_as_of(qs, end).filter(
+        status_then=ApplicationStatus.APPROVED, approved_on__gte=start
     )
+
+
+def held_on(qs: QuerySet, day: datetime.date) -> QuerySet:
+    """Approved by the end of `day` and valid on it (an open end counts as valid)."""
+    return qs.valid_as_of(day)
 
 
 # --- Access ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.models import Level
+from bureau.personal_data import shown
 from enterprises.selectors import enterprise_get_for_user
 
 from . import selectors, services
@@ -110,8 +111,8 @@ def incubator_list(request):
                         i.current_tenants,
                         i.prior_graduates + i.recorded_graduates,
                         _level_label(i.applying_level),
-                        i.contact_person,
-                        i.contact_phone,
+                        shown(request.user, i, "contact_person"),
+                        shown(request.user, i, "contact_phone"),
                     ]
                     for i in rows
                 ),

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from bureau.admin import PortalHistoryAdmin, PortalStackedInline, PortalTabularInline
 
 from .forms import WordTemplateForm
 from .models import (
@@ -13,7 +14,7 @@ from .models import (
 from .services import log_template_upload
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(PortalTabularInline):
     model = SummarySection
     fields = ["order", "code", "level", "title"]
     readonly_fields = ["order", "code", "level"]
@@ -21,14 +22,14 @@ class SectionInline(admin.TabularInline):
     can_delete = False
 
 
-class PlanItemInline(admin.StackedInline):
+class PlanItemInline(PortalStackedInline):
     model = PlanItem
     extra = 0
     filter_horizontal = ["targets"]
 
 
 @admin.register(AnnualSummary)
-class AnnualSummaryAdmin(SimpleHistoryAdmin):
+class AnnualSummaryAdmin(PortalHistoryAdmin):
     list_display = ["year", "title", "drafted_at", "updated_at"]
     search_fields = ["title"]
     list_filter = ["year"]
@@ -37,7 +38,7 @@ class AnnualSummaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SummarySection)
-class SummarySectionAdmin(SimpleHistoryAdmin):
+class SummarySectionAdmin(PortalHistoryAdmin):
     list_display = ["summary", "order", "code", "level", "title"]
     list_filter = ["summary__year", "level"]
     search_fields = ["title", "code"]
@@ -45,7 +46,7 @@ class SummarySectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NarrativeParagraph)
-class NarrativeParagraphAdmin(SimpleHistoryAdmin):
+class NarrativeParagraphAdmin(PortalHistoryAdmin):
     list_display = ["section", "order", "__str__", "updated_by", "updated_at"]
     list_filter = ["section__summary__year", "section__code"]
     search_fields = ["text"]
@@ -53,7 +54,7 @@ class NarrativeParagraphAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(PortalHistoryAdmin):
     list_display = ["summary", "order", "title"]
     list_filter = ["summary__year"]
     search_fields = ["title", "text"]
@@ -61,7 +62,7 @@ class PlanItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(SimpleHistoryAdmin):
+class ExportJobAdmin(PortalHistoryAdmin):
     list_display = [
         "summary",
         "fmt",
@@ -78,7 +79,7 @@ class ExportJobAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WordTemplate)
-class WordTemplateAdmin(SimpleHistoryAdmin):
+class WordTemplateAdmin(PortalHistoryAdmin):
     # The upload page's form: the same checks (sandboxed trial render) for the admin.
     form = WordTemplateForm
     fields = ["name", "file", "is_active"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from . import summary as spec
 from .models import AnnualSummary
@@ -10,13 +13,22 @@ from .models import AnnualSummary
 
 @dataclass
 class Block:
-    """A heading (level 1/2) or a paragraph; a paragraph's segments may carry figure keys."""
+    """A heading (level 1/2) or a paragraph; a paragraph's segments may carry figure keys.
 
-    kind: str  # "heading" | "drafted" | "narrative" | "plan_targets"
+    kind "drafted": text the rules wrote (segments keyed); "narrative": text staff wrote or
+    changed (`edited`), with `pending` a newer draft offered beside it; "plan_targets": a
+    plan item's targets; "data_note": the "数据截至" line that dates the document's figures.
+    """
+
+    kind: str  # "heading" | "drafted" | "narrative" | "plan_targets" | "data_note"
     level: int = 0
     text: str = ""
     segments: list[spec.Segment] = field(default_factory=list)
     section: str = ""
+    edited: bool = False
+    pending: str = ""
+    rule: str = ""
+    paragraph_id: int | None = None
 
     @property
     def plain(self) -> str:
@@ -30,19 +42,34 @@ class SummaryDocument:
     blocks: list[Block]
     figure_keys: list[str]
     missing: list[str]
+    # When the figures of the document were taken (the summary's last drafting).
+    drafted_at: datetime.datetime | None = None
+
+
+def data_note(drafted_at: datetime.datetime | None) -> str:
+    """'数据截至2024年12月18日15:36' in the local time zone ('' before any drafting)."""
+    if drafted_at is None:
+        return ""
+    local = timezone.localtime(drafted_at)
+    return f"数据截至{local.year}年{local.month}月{local.day}日{local:%H:%M}"
+
+
+def _segments(data: list) -> list[spec.Segment]:
+    return [spec.Segment(text, key or "") for text, key in data]
 
 
 def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> SummaryDocument:
-    """Lay out the summary: headings numbered, drafted sentences first, then staff paragraphs.
+    """Lay out the summary: headings numbered, then each section's paragraphs (drafted ones with
+    their figure keys, staff-changed ones as written), plan items, and the data note.
 
-    Expects `summary` with sections (and their paragraphs) and plan items prefetched.
+    A subsection with no paragraph is left out (no empty heading). Expects `summary` with
+    sections (and their paragraphs) and plan items prefetched; `values` is kept for callers.
     """
     blocks: list[Block] = []
     counters = {1: 0, 2: 0}
     used: dict[str, None] = {}
-    missing: dict[str, None] = {}
-    sections = list(summary.sections.all())
-    for section in sections:
+    for section in summary.sections.all():
+        paragraphs = list(section.paragraphs.all())
         title = section.display_title
         if section.level == 1:
             counters[1] += 1
@@ -53,25 +80,61 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
                 )
             )
         elif section.level == 2:
+            if not paragraphs:
+                continue
             counters[2] += 1
             blocks.append(
                 Block(
                     "heading", 2, spec.numbered_heading(2, counters[2], title), section=section.code
                 )
             )
-        for segments in spec.draft_section(section.code, values):
-            for seg in segments:
-                if seg.key:
-                    used.setdefault(seg.key, None)
-                if seg.missing:
-                    missing.setdefault(seg.text, None)
-            blocks.append(Block("drafted", segments=segments, section=section.code))
-        for paragraph in section.paragraphs.all():
-            blocks.append(Block("narrative", text=paragraph.text, section=section.code))
-        if section.code == "plan":
-            for i, item in enumerate(summary.plan_items.all(), start=1):
+        for paragraph in paragraphs:
+            if paragraph.heading:
+                counters[2] += 1
                 blocks.append(
-                    Block("heading", 2, spec.numbered_heading(2, i, item.title), section="plan")
+                    Block(
+                        "heading",
+                        2,
+                        spec.numbered_heading(2, counters[2], paragraph.heading),
+                        section=section.code,
+                    )
+                )
+            if paragraph.slot and not paragraph.is_edited and paragraph.segments:
+                segments = _segments(paragraph.segments)
+                for seg in segments:
+                    if seg.key:
+                        used.setdefault(seg.key, None)
+                blocks.append(
+                    Block(
+                        "drafted",
+                        segments=segments,
+                        section=section.code,
+                        rule=paragraph.rule,
+                        paragraph_id=paragraph.pk,
+                    )
+                )
+            else:
+                blocks.append(
+                    Block(
+                        "narrative",
+                        text=paragraph.text,
+                        section=section.code,
+                        edited=True,
+                        pending=paragraph.pending,
+                        rule=paragraph.rule,
+                        paragraph_id=paragraph.pk,
+                    )
+                )
+        if section.code == "plan":
+            for item in summary.plan_items.all():
+                counters[2] += 1
+                blocks.append(
+                    Block(
+                        "heading",
+                        2,
+                        spec.numbered_heading(2, counters[2], item.title),
+                        section="plan",
+                    )
                 )
                 if item.text:
                     blocks.append(Block("narrative", text=item.text, section="plan"))
@@ -83,10 +146,14 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
                     blocks.append(
                         Block("plan_targets", text=f"年度目标：{parts}。", section="plan")
                     )
+    note = data_note(summary.drafted_at)
+    if note:
+        blocks.append(Block("data_note", text=f"（{note}）"))
     return SummaryDocument(
         title=summary.title,
         year=summary.year,
         blocks=blocks,
         figure_keys=list(used),
-        missing=list(missing),
+        missing=[],
+        drafted_at=summary.drafted_at,
     )

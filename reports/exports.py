@@ -22,7 +22,13 @@ from . import document as doc_layout
 from . import excel, records, word
 from . import summary as spec
 from .models import AnnualSummary, ExportAppendix, WordTemplate
-from .selectors import collect, dashboard_data, figure_values, snapshot_values, summary_get
+from .selectors import (
+    collect,
+    snapshot_dashboard,
+    snapshot_figures,
+    snapshot_values,
+    summary_get,
+)
 
 APPENDIX_ROW_LIMIT = 200
 
@@ -272,7 +278,9 @@ def build_docx(
     progress(10)
     year = summary.year
     values = snapshot_values(summary)
-    previous = figure_values(year - 1)
+    # One set of figures per document: the table and the charts show the snapshot the text
+    # was drafted from; only the records of the optional appendix are read now.
+    _current, previous = snapshot_figures(summary)
     targets = {t.figure_key: t for t in Target.objects.filter(year=year).order_by("figure_key")}
     key_rows = key_figure_rows(values, previous, targets)
     figures_table = word.AppendixTable(
@@ -313,7 +321,7 @@ def build_docx(
                 )
                 n += 1
     progress(60)
-    charts = chart_images.dashboard_charts(dashboard_data(year))
+    charts = chart_images.dashboard_charts(snapshot_dashboard(summary))
     progress(80)
     data = word.render(
         document,
@@ -336,9 +344,12 @@ def build_xlsx(
     Personal data masked unless the reader may see it."""
     reader = reader or Reader()
     summary = AnnualSummary.objects.get(pk=summary_id)
+    _ensure_drafted(summary)
     year = summary.year
-    current = collect(year)
-    previous = collect(year - 1)
+    # The figures sheet and the charts show the snapshot the text was drafted from; the
+    # per-section sheets list the records behind each figure as they are now.
+    current, previous = snapshot_figures(summary)
+    live = collect(year)
     progress(10)
     sheets = [
         excel.Sheet(
@@ -378,13 +389,14 @@ def build_xlsx(
                 continue
             value, unit = _display(fig.value, fig.unit)
             title = f"{fig.label}：{spec.format_number(value) if value is not None else spec.MISSING}{unit}（{key}）"
-            if fig.records is None:
+            behind = live.get(key)
+            if behind is None or behind.records is None:
                 tables.append(
                     excel.Table(title=title, headers=["说明"], rows=[["该指标未提供明细记录。"]])
                 )
                 continue
             cols, row_iter = records.rows(
-                fig.records, unmask=reader.unmask, disclosure=reader.disclosure
+                behind.records, unmask=reader.unmask, disclosure=reader.disclosure
             )
             tables.append(
                 excel.Table(
@@ -405,7 +417,7 @@ def build_xlsx(
     progress(20)
     data = excel.write_workbook(
         sheets,
-        chart_specs(dashboard_data(year), current, previous, year),
+        chart_specs(snapshot_dashboard(summary), current, previous, year),
         progress=lambda n: progress(20 + n * 80 // 100),
     )
     # The rows are generated while the workbook is written: the disclosure is complete now.

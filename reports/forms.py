@@ -46,6 +46,40 @@ class SummaryForm(forms.ModelForm):
         widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
+class RoundingForm(forms.Form):
+    """How each roundable count of the summary is written: exactly, "10余次" or "10次以上"."""
+
+    def __init__(self, *args, summary: AnnualSummary, **kwargs):
+        from .drafting.base import ROUNDING_CHOICES
+        from .selectors import snapshot_values
+
+        super().__init__(*args, **kwargs)
+        self.summary = summary
+        values = snapshot_values(summary)
+        for key in ROUNDABLE_KEYS:
+            if key not in values:
+                continue
+            self.fields[key] = forms.ChoiceField(
+                label=values[key].label or key,
+                choices=ROUNDING_CHOICES,
+                initial=(summary.rounding or {}).get(key, "exact"),
+            )
+
+    def rounding(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v != "exact"}
+
+
+# Counts of activities, which the seed writes as "10余次" / "10次以上" when staff choose.
+ROUNDABLE_KEYS = (
+    "digital.meetings",
+    "bureau.activities.policy_seminar",
+    "bureau.activities.door_to_door",
+    "talent.trainings_held",
+    "finance.events.gov_bank_meeting",
+    "finance.events.bank_enterprise_matchmaking",
+)
+
+
 class ParagraphForm(forms.ModelForm):
     class Meta:
         model = NarrativeParagraph

@@ -28,6 +28,8 @@ class AnnualSummary(models.Model):
     )
     figures_snapshot = models.JSONField(_("数据快照"), default=dict, blank=True, editable=False)
     drafted_at = models.DateTimeField(_("数据生成时间"), null=True, blank=True, editable=False)
+    # Figure key → rounding style staff chose for it ("about": 10余次, "above": 10次以上).
+    rounding = models.JSONField(_("数字约写方式"), default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["figures_snapshot"])
@@ -83,7 +85,14 @@ class SummarySection(models.Model):
 
 
 class NarrativeParagraph(models.Model):
-    """A paragraph staff write; regenerating the figures never touches it. History is kept."""
+    """A paragraph of the summary, with its history.
+
+    A drafted paragraph has a `slot` (the drafting rule's stable name for it): `draft` is the
+    text the rules last wrote, `segments` the same text with each number's figure key. While
+    `text` equals `draft` the paragraph follows re-drafting; once staff change it, it is
+    theirs: re-drafting keeps it and offers the new draft in `pending` beside it. A paragraph
+    without a slot was written by staff from the start.
+    """
 
     section = models.ForeignKey(
         SummarySection,
@@ -93,6 +102,13 @@ class NarrativeParagraph(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     text = models.TextField(_("段落内容"))
+    slot = models.CharField(_("起草规则位置"), max_length=80, blank=True, editable=False)
+    rule = models.CharField(_("起草规则"), max_length=80, blank=True, editable=False)
+    heading = models.CharField(_("小标题"), max_length=120, blank=True)
+    draft = models.TextField(_("数据起草稿"), blank=True, editable=False)
+    segments = models.JSONField(_("起草稿片段"), default=list, blank=True, editable=False)
+    pending = models.TextField(_("待采用的新起草稿"), blank=True, editable=False)
+    pending_segments = models.JSONField(_("新起草稿片段"), default=list, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("修改人"),
@@ -110,11 +126,23 @@ class NarrativeParagraph(models.Model):
         verbose_name_plural = _("叙述段落")
         ordering = ["section", "order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="paragraph_text_not_empty")
+            models.CheckConstraint(condition=~Q(text=""), name="paragraph_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["section", "slot"], condition=~Q(slot=""), name="paragraph_unique_slot"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def is_drafted(self) -> bool:
+        return bool(self.slot)
+
+    @property
+    def is_edited(self) -> bool:
+        """A drafted paragraph staff changed (kept on re-drafting), or one staff wrote."""
+        return not self.slot or self.text != self.draft
 
 
 class PlanItem(models.Model):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import inspect
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -39,6 +40,8 @@ from enterprises.models import Enterprise
 
 from . import summary as spec
 from .models import AnnualSummary, NarrativeParagraph, PlanItem, SummarySection
+
+logger = logging.getLogger(__name__)
 
 # Units of figures that are counts of their records, so a filtered count is meaningful.
 COUNT_UNITS = {"家", "个", "次", "人", "项", "件", "场", "户"}
@@ -157,22 +160,43 @@ def kept_values(
         return collect(year, quarter, **asked), timezone.now()
     wanted = ",".join(sorted(keys)) if keys is not None else "*"
     digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
-    key = ":".join(
-        [
-            "reports:figures",
-            registry.data_version(),
-            get_language() or "",
-            str(year),
-            str(quarter or 0),
-            digest,
-            ",".join(sorted(apps)) if apps is not None else "*",
-        ]
-    )
-    kept = cache.get(key)
-    if kept is None:
+
+    def key() -> str:
+        return ":".join(
+            [
+                "reports:figures",
+                registry.data_version(),
+                get_language() or "",
+                str(year),
+                str(quarter or 0),
+                digest,
+                ",".join(sorted(apps)) if apps is not None else "*",
+            ]
+        )
+
+    def compute() -> tuple[dict[str, Figure], datetime.datetime]:
         values = {k: replace(f, records=None) for k, f in collect(year, quarter, **asked).items()}
-        kept = (values, timezone.now())
-        cache.set(key, kept, seconds)
+        return values, timezone.now()
+
+    return _kept(key, compute, seconds, f"figures {year} Q{quarter or '-'} {scope or '*'}")
+
+
+def _kept(key, compute, seconds: int, what: str):
+    """`compute()`'s result kept in the cache under `key()` (which reads the data version).
+    A cache that cannot be read or written is logged and the result computed in the request:
+    the dashboard is slower, never a server error."""
+    try:
+        cache_key = key()
+        kept = cache.get(cache_key)
+    except Exception:
+        logger.exception("figure cache unreadable for %s: computed in the request", what)
+        return compute()
+    if kept is None:
+        kept = compute()
+        try:
+            cache.set(cache_key, kept, seconds)
+        except Exception:
+            logger.exception("figure cache unwritable for %s: not kept", what)
     return kept
 
 
@@ -183,12 +207,12 @@ def cached_panels(year: int, request) -> list[str]:
     seconds = settings.FIGURE_CACHE_SECONDS
     if not seconds:
         return dashboard_panels(year, request)
-    key = f"reports:panels:{registry.data_version()}:{get_language()}:{year}"
-    panels = cache.get(key)
-    if panels is None:
-        panels = dashboard_panels(year, request)
-        cache.set(key, panels, seconds)
-    return panels
+    return _kept(
+        lambda: f"reports:panels:{registry.data_version()}:{get_language()}:{year}",
+        lambda: dashboard_panels(year, request),
+        seconds,
+        f"panels {year}",
+    )
 
 
 def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
@@ -296,14 +320,20 @@ def dashboard_data(
     *,
     enterprises: QuerySet | None = None,
     scope: str = "",
+    source=None,
 ) -> DashboardData:
     """Everything the leadership dashboard shows for the year (to the quarter), filtered.
 
-    Figures come from `figure_values` (cached per data version); `scope` names the filter."""
+    Figures come from `figure_values` (cached per data version); `scope` names the filter.
+    `source(year, quarter, keys)`, when given, supplies the figures instead (a summary's
+    snapshot: `snapshot_dashboard`)."""
 
     moments = []
 
     def values(y: int, q: int | None, keys: Collection[str] | None = None) -> dict[str, Figure]:
+        if source is not None:
+            moments.append(timezone.now())
+            return source(y, q, keys)
         result, at = kept_values(y, q, enterprises=enterprises, scope=scope, keys=keys)
         moments.append(at)
         return result
@@ -451,8 +481,76 @@ def summary_get(*, year: int) -> AnnualSummary:
         raise Http404 from None
 
 
+# --- The snapshot a summary is drafted from (services.take_snapshot writes it) ---------------
+
+SNAPSHOT_VERSION = 2
+
+
+def _parsed(data: dict) -> dict[str, spec.FigureValue]:
+    return {key: spec.FigureValue.from_json(key, value) for key, value in (data or {}).items()}
+
+
+def values_of(snapshot: dict) -> dict[str, spec.FigureValue]:
+    """This year's figures of a snapshot by key, with the year's targets as 'target:<key>'."""
+    if snapshot.get("version") != SNAPSHOT_VERSION:
+        # A summary drafted before snapshots held every figure: its flat key → value map.
+        return _parsed(snapshot)
+    values = _parsed(snapshot.get("current", {}))
+    for key, target in _parsed(snapshot.get("targets", {})).items():
+        values[f"target:{key}"] = replace(target, key=f"target:{key}")
+    return values
+
+
 def snapshot_values(summary: AnnualSummary) -> dict[str, spec.FigureValue]:
+    """The figures the summary was last drafted from (this year's, targets as 'target:')."""
+    return values_of(summary.figures_snapshot or {})
+
+
+def facts_of(snapshot: dict, summary: AnnualSummary | None = None):
+    """The drafting rules' input (reports.drafting.Facts) from a snapshot."""
+    from .drafting import Facts
+
+    year = summary.year if summary is not None else int(snapshot.get("year", 0))
+    return Facts(
+        year=year,
+        current=values_of(snapshot),
+        previous=_parsed(snapshot.get("previous", {})),
+        targets=_parsed(snapshot.get("targets", {})),
+        next_targets=_parsed(snapshot.get("next_targets", {})),
+        rounding=dict(summary.rounding or {}) if summary is not None else {},
+    )
+
+
+def _as_figures(values: dict[str, spec.FigureValue], year: int, quarter=None) -> dict[str, Figure]:
     return {
-        key: spec.FigureValue.from_json(key, data)
-        for key, data in (summary.figures_snapshot or {}).items()
+        k: Figure(k, v.label, v.unit, v.value, year, quarter, None, notes=v.notes)
+        for k, v in values.items()
+        if not k.startswith("target:")
     }
+
+
+def snapshot_figures(summary: AnnualSummary) -> tuple[dict[str, Figure], dict[str, Figure]]:
+    """This year's and last year's figures as the summary was drafted (no records): what an
+    export's key-figures table shows, so that it agrees with the text."""
+    snapshot = summary.figures_snapshot or {}
+    current = _as_figures(values_of(snapshot), summary.year)
+    previous = _as_figures(_parsed(snapshot.get("previous", {})), summary.year - 1)
+    return current, previous
+
+
+def snapshot_dashboard(summary: AnnualSummary) -> DashboardData:
+    """The dashboard's tiles, trends and distributions computed from the summary's snapshot
+    (no query for figures): what an export's charts draw, so that they agree with the text."""
+    snapshot = summary.figures_snapshot or {}
+    current, previous = snapshot_figures(summary)
+    quarters = {
+        int(q): _as_figures(_parsed(v), summary.year, int(q))
+        for q, v in snapshot.get("quarters", {}).items()
+    }
+
+    def source(y: int, q: int | None, keys=None) -> dict[str, Figure]:
+        if q is not None:
+            return quarters.get(q, {})
+        return current if y == summary.year else previous
+
+    return dashboard_data(summary.year, source=source)

@@ -8,7 +8,11 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from bureau.models import Target
+
+from . import drafting
 from . import summary as spec
 from .models import (
     ACTIVE_EXPORT_STATUSES,
@@ -16,12 +20,22 @@ from .models import (
     ExportAppendix,
     ExportFormat,
     ExportJob,
+    ExportStatus,
     NarrativeParagraph,
     SummarySection,
     WordTemplate,
 )
-from .selectors import summary_values
+from .selectors import (
+    MONEY_TREND_KEYS,
+    SNAPSHOT_VERSION,
+    TREND_KEYS,
+    facts_of,
+    figure_values,
+    snapshot_values,
+    values_of,
+)
 
+logger = logging.getLogger(__name__)
 security_log = logging.getLogger("security")
 
 
@@ -82,37 +96,169 @@ def ensure_summary(year: int) -> AnnualSummary:
     return summary
 
 
-def _snapshot(summary: AnnualSummary) -> dict[str, dict]:
-    # The summary is a Chinese official document: its figures (labels included) are read in
-    # the default language whatever the language of the user who regenerates it.
+def take_snapshot(year: int) -> dict:
+    """The figures a summary is drafted from, as JSON: every figure the apps publish for the
+    year and the year before, the charted figures by quarter, this year's and next year's
+    targets. The text, the key-figures table and the charts of an export all read it.
+
+    The summary is a Chinese official document: its figures (labels included) are read in the
+    default language whatever the language of the user who drafts it.
+    """
+    keys = TREND_KEYS + MONEY_TREND_KEYS
     with translation.override(settings.LANGUAGE_CODE):
-        values = summary_values(summary.year)
+        current = figure_values(year)
+        previous = figure_values(year - 1)
+        quarters = {str(q): figure_values(year, q, keys=keys) for q in range(1, 5)}
+
+    def as_json(figures: dict) -> dict:
+        return {
+            key: spec.FigureValue(key, f.label, f.unit, f.value, tuple(f.notes)).to_json()
+            for key, f in sorted(figures.items())
+        }
+
+    def targets(y: int) -> dict:
+        return {
+            t.figure_key: spec.FigureValue(t.figure_key, t.label, t.unit, t.target_value).to_json()
+            for t in Target.objects.filter(year=y).order_by("figure_key")
+        }
+
     return {
-        key: (values.get(key) or spec.FigureValue(key, "", "", None)).to_json()
-        for key in spec.figure_keys()
+        "version": SNAPSHOT_VERSION,
+        "current": as_json(current),
+        "previous": as_json(previous),
+        "quarters": {q: as_json(v) for q, v in quarters.items()},
+        "targets": targets(year),
+        "next_targets": targets(year + 1),
     }
 
 
 def is_stale(summary: AnnualSummary) -> bool:
-    """Whether the drafted figures differ from what the apps publish now."""
-    return _snapshot(summary) != (summary.figures_snapshot or {})
+    """Whether the figures the summary was drafted from differ from what the apps publish now."""
+    return take_snapshot(summary.year) != (summary.figures_snapshot or {})
 
 
+def stale_keys(summary: AnnualSummary) -> list[str]:
+    """The keys (this year's figures, 'target:' for targets) whose value changed since drafting."""
+    old = snapshot_values(summary)
+    new = values_of(take_snapshot(summary.year))
+    return [
+        k
+        for k in sorted(set(old) | set(new))
+        if (old[k].value if k in old else None) != (new[k].value if k in new else None)
+    ]
+
+
+@transaction.atomic
 def regenerate(summary: AnnualSummary) -> list[str]:
-    """Refresh the figures the drafted sentences use; staff paragraphs are not touched.
+    """Take a new snapshot and draft every section from it.
 
-    Returns the keys whose value changed since the last draft.
+    A drafted paragraph staff have not changed follows the new draft; one they changed is
+    kept and the new draft is offered beside it (`pending`); a paragraph staff wrote is never
+    touched. Returns the keys whose value changed since the last draft.
     """
-    needed = spec.figure_keys()
-    snapshot = _snapshot(summary)
-    old = summary.figures_snapshot or {}
-    changed = [k for k in needed if old.get(k, {}).get("value") != snapshot[k]["value"]]
+    ensure_summary(summary.year)
+    old = snapshot_values(summary) if summary.figures_snapshot else {}
+    snapshot = take_snapshot(summary.year)
+    new_values = values_of(snapshot)
+    changed = [
+        k
+        for k in sorted(set(old) | set(new_values))
+        if (old[k].value if k in old else None)
+        != (new_values[k].value if k in new_values else None)
+    ]
     AnnualSummary.objects.filter(pk=summary.pk).update(
         figures_snapshot=snapshot, drafted_at=timezone.now()
     )
     summary.figures_snapshot = snapshot
     summary.refresh_from_db(fields=["drafted_at"])
+    _apply_drafts(summary, drafting.draft(facts_of(snapshot, summary)))
     return changed
+
+
+def _segments_json(segments: list[spec.Segment]) -> list[list[str]]:
+    return [[s.text, s.key] for s in segments]
+
+
+def _apply_drafts(summary: AnnualSummary, drafts: dict[str, list[drafting.Draft]]) -> None:
+    sections = {s.code: s for s in summary.sections.all()}
+    existing = {
+        (p.section_id, p.slot): p
+        for p in NarrativeParagraph.objects.filter(section__summary=summary).exclude(slot="")
+    }
+    kept: set[int] = set()
+    for code, items in drafts.items():
+        section = sections.get(code)
+        if section is None:
+            continue
+        for order, item in enumerate(items):
+            text, segments = item.text, _segments_json(item.segments)
+            paragraph = existing.get((section.pk, item.slot))
+            if paragraph is None:
+                paragraph = NarrativeParagraph(
+                    section=section, slot=item.slot, text=text, draft=text
+                )
+            elif paragraph.is_edited:
+                # Staff's words win: the new draft waits beside them.
+                paragraph.pending = "" if text == paragraph.draft else text
+                paragraph.pending_segments = [] if text == paragraph.draft else segments
+                if text == paragraph.text:  # staff wrote what the rules now write
+                    paragraph.draft, paragraph.segments = text, segments
+                    paragraph.pending, paragraph.pending_segments = "", []
+            else:
+                paragraph.text = paragraph.draft = text
+                paragraph.pending, paragraph.pending_segments = "", []
+            if not paragraph.is_edited or paragraph.pk is None:
+                paragraph.segments = segments
+            paragraph.rule, paragraph.heading, paragraph.order = item.rule, item.heading, order
+            if paragraph.pk is None or _dirty(paragraph):
+                paragraph.save()
+            kept.add(paragraph.pk)
+    # A drafted paragraph whose rule no longer finds anything goes, unless staff changed it.
+    for paragraph in existing.values():
+        if paragraph.pk not in kept and not paragraph.is_edited:
+            paragraph.delete()
+
+
+def _dirty(paragraph: NarrativeParagraph) -> bool:
+    stored = NarrativeParagraph.objects.filter(pk=paragraph.pk).values(*DRAFT_FIELDS).first()
+    return stored != {f: getattr(paragraph, f) for f in DRAFT_FIELDS}
+
+
+DRAFT_FIELDS = (
+    "text",
+    "draft",
+    "segments",
+    "pending",
+    "pending_segments",
+    "rule",
+    "heading",
+    "order",
+)
+
+
+def accept_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
+    """Replace staff's text with the new draft offered beside it; history keeps theirs."""
+    if not paragraph.pending:
+        return paragraph
+    paragraph.text = paragraph.draft = paragraph.pending
+    paragraph.segments = paragraph.pending_segments
+    paragraph.pending, paragraph.pending_segments = "", []
+    return save_paragraph(paragraph, text=paragraph.text, by=by)
+
+
+def dismiss_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
+    """Keep staff's text and drop the new draft offered beside it (the draft it answered is
+    recorded, so the same figures do not offer it again)."""
+    if paragraph.pending:
+        paragraph.draft, paragraph.segments = paragraph.pending, paragraph.pending_segments
+    paragraph.pending, paragraph.pending_segments = "", []
+    return save_paragraph(paragraph, text=paragraph.text, by=by)
+
+
+def restore_version(paragraph: NarrativeParagraph, history_id: int, *, by) -> NarrativeParagraph:
+    """Make a version from the paragraph's history its current text (itself a new version)."""
+    version = paragraph.history.get(history_id=history_id)
+    return save_paragraph(paragraph, text=version.text, by=by)
 
 
 def save_paragraph(paragraph: NarrativeParagraph, *, text: str, by) -> NarrativeParagraph:
@@ -156,7 +302,19 @@ def request_export(
         job = ExportJob.objects.get(**same, status__in=ACTIVE_EXPORT_STATUSES)
         return job, False
     user_id = by.pk if by is not None else None
-    transaction.on_commit(
-        lambda: export_summary.delay(summary.pk, fmt, job_id=job.pk, user_id=user_id)
-    )
+    transaction.on_commit(lambda: _enqueue_export(job, export_summary, user_id=user_id))
     return job, True
+
+
+def _enqueue_export(job: ExportJob, task, *, user_id: int | None = None) -> None:
+    """Queue the export task; a broker that refuses it fails the job (the status page says
+    so, and a later request starts a new one) instead of the committed request."""
+    try:
+        task.delay(job.summary_id, job.fmt, job_id=job.pk, user_id=user_id)
+    except Exception as exc:
+        logger.exception("could not queue export job %s (summary %s)", job.pk, job.summary_id)
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
+            status=ExportStatus.FAILED,
+            error=_("任务队列暂不可用，导出未能开始，请稍后重试。") + f" ({type(exc).__name__})",
+            finished_at=timezone.now(),
+        )

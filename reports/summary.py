@@ -1,12 +1,9 @@
-"""The annual work summary's structure and the sentences drafted from published figures.
+"""The annual work summary's structure, its key figures, and how numbers are written.
 
-Plain Python over plain values: `draft_section(code, values)` takes the figure values a
-section needs (key → FigureValue) and returns the drafted sentences as segments, each number
-tied to the figure key behind it, so that the preview can link it and the Word export can
-print it. A figure that no app has published yet renders as "暂无数据", never as a number.
-
-`SENTENCES` is the table of which figure keys each sentence needs; docs/reports.md repeats it
-so the keys can be aligned with the apps that publish them.
+The sentences themselves are drafted by the rules in `reports.drafting` (one module per
+section). `SENTENCES` here is the table of the key figures each section of the seed reports:
+the dashboard's tiles, the exports' key-figures table and per-section sheets read it, and
+docs/reports.md repeats it so that the keys stay aligned with the apps that publish them.
 """
 
 from __future__ import annotations
@@ -80,7 +77,8 @@ class Sentence:
         return [key for clause in self.clauses for key in clause.keys]
 
 
-# The sentences each section opens with, in the seed's manner, and the figure keys they need.
+# The key figures of each section, in the seed's wording (the figures the seed's sentences
+# report); the drafting rules write the sentences.
 SENTENCES: list[Sentence] = [
     Sentence(
         "work.platforms",
@@ -249,13 +247,17 @@ class FigureValue:
     label: str
     unit: str
     value: int | Decimal | None
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "label": self.label,
             "unit": self.unit,
             "value": None if self.value is None else str(self.value),
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
     @classmethod
     def from_json(cls, key: str, data: dict) -> FigureValue:
@@ -267,7 +269,9 @@ class FigureValue:
             value = int(raw)
         else:
             value = Decimal(raw)
-        return cls(key, data.get("label", ""), data.get("unit", ""), value)
+        return cls(
+            key, data.get("label", ""), data.get("unit", ""), value, tuple(data.get("notes", ()))
+        )
 
 
 @dataclass(frozen=True)
@@ -300,55 +304,6 @@ def format_amount(value: int | Decimal, unit: str) -> str:
             return f"{format_number(value, 'yi')}亿元"
         return f"{format_number(value, 'wan')}万元"
     return f"{format_number(value)}{unit}"
-
-
-def render_clause(clause: Clause, values: dict[str, FigureValue]) -> list[Segment]:
-    """The clause with its figures filled in, or its name and 暂无数据 when any is missing."""
-    if any(values.get(key) is None or values[key].value is None for key in clause.keys):
-        return [Segment(f"{clause.missing}{MISSING}", missing=True)]
-    segments: list[Segment] = []
-    pos = 0
-    for match in PLACEHOLDER.finditer(clause.text):
-        if match.start() > pos:
-            segments.append(Segment(clause.text[pos : match.start()]))
-        key = ("target:" if match["target"] else "") + match["key"]
-        segments.append(Segment(format_number(values[key].value, match["fmt"]), key=key))
-        pos = match.end()
-    if pos < len(clause.text):
-        segments.append(Segment(clause.text[pos:]))
-    return segments
-
-
-def render_sentence(sentence: Sentence, values: dict[str, FigureValue]) -> list[Segment]:
-    segments = [Segment(sentence.opening)] if sentence.opening else []
-    for i, clause in enumerate(sentence.clauses):
-        if i:
-            segments.append(Segment("，"))
-        segments.extend(render_clause(clause, values))
-    segments.append(Segment("。"))
-    return _merge(segments)
-
-
-def _merge(segments: list[Segment]) -> list[Segment]:
-    """Join adjacent plain-text segments so that a paragraph has few runs."""
-    merged: list[Segment] = []
-    for seg in segments:
-        if (
-            merged
-            and not seg.key
-            and not seg.missing
-            and not merged[-1].key
-            and not merged[-1].missing
-        ):
-            merged[-1] = Segment(merged[-1].text + seg.text)
-        else:
-            merged.append(seg)
-    return merged
-
-
-def draft_section(code: str, values: dict[str, FigureValue]) -> list[list[Segment]]:
-    """The drafted sentences of one section, one list of segments per sentence."""
-    return [render_sentence(s, values) for s in SENTENCES if s.section == code]
 
 
 def as_text(segments: list[Segment]) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("summaries/<int:year>/", views.summary_preview, name="summary_preview"),
     path("summaries/<int:year>/edit/", views.summary_edit, name="summary_edit"),
     path("summaries/<int:year>/regenerate/", views.summary_regenerate, name="summary_regenerate"),
+    path("summaries/<int:year>/rounding/", views.summary_rounding, name="summary_rounding"),
     path("summaries/<int:year>/plan/new/", views.plan_item_edit, name="plan_item_add"),
     path("summaries/<int:year>/plan/<int:pk>/", views.plan_item_edit, name="plan_item_edit"),
     path("summaries/<int:year>/export/", views.export_request, name="export_request"),

@@ -1,3 +1,5 @@
+import difflib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +14,6 @@ from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
 from talent.selectors import can_view_personal_data
 
 from . import services
-from . import summary as spec
 from .document import build as build_document
 from .filters import DashboardFilter, year_choices
 from .forms import (
@@ -20,6 +21,7 @@ from .forms import (
     NewTargetForm,
     ParagraphForm,
     PlanItemForm,
+    RoundingForm,
     SummaryCreateForm,
     SummaryForm,
     WordTemplateForm,
@@ -40,7 +42,7 @@ from .selectors import (
     dashboard_year,
     snapshot_values,
     summary_get,
-    summary_values,
+    values_of,
 )
 from .word import DEFAULT_TEMPLATE
 
@@ -169,11 +171,11 @@ def _preview_context(summary: AnnualSummary) -> dict:
     # The document is Chinese whatever the reader's language: the live figures it is compared
     # with (and whose labels the page lists) are read in the default language too.
     with translation.override(settings.LANGUAGE_CODE):
-        live = summary_values(summary.year)
+        live = values_of(services.take_snapshot(summary.year))
     changed = [
-        (values[k], live.get(k))
-        for k in spec.figure_keys()
-        if k in values and (live.get(k).value if live.get(k) else None) != values[k].value
+        (values.get(k) or live[k], live.get(k))
+        for k in sorted(set(values) | set(live))
+        if (values[k].value if k in values else None) != (live[k].value if k in live else None)
     ]
     return {"summary": summary, "document": document, "changed": changed}
 
@@ -199,6 +201,7 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
     summary = summary_get(year=year)
     services.ensure_summary(year)
     changed = services.regenerate(summary)
+    kept = NarrativeParagraph.objects.filter(section__summary=summary).exclude(pending="").count()
     if changed:
         messages.success(
             request,
@@ -207,33 +210,52 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("已重新生成数据句，指标无变化。"))
+    if kept:
+        messages.info(
+            request,
+            _("%(k)s段工作人员修改过的段落保留原文，新的起草稿附在旁边供选用。") % {"k": kept},
+        )
     return redirect("reports:summary_preview", year=year)
 
 
 @role_required(*EDITOR_ROLES)
 def summary_edit(request: HttpRequest, year: int) -> HttpResponse:
-    """Staff write the narrative: each section's paragraphs, the plan items, the title."""
+    """Staff write the narrative: each section's paragraphs, the plan items, the title, and
+    how the drafted counts are rounded."""
     summary = summary_get(year=year)
     form = SummaryForm(request.POST or None, instance=summary)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("标题已保存。"))
         return redirect("reports:summary_edit", year=year)
-    values = snapshot_values(summary)
-    sections = [
-        (section, spec.draft_section(section.code, values)) for section in summary.sections.all()
-    ]
     return render(
         request,
         "reports/summary_edit.html",
         {
             "summary": summary,
             "form": form,
-            "sections": sections,
+            "rounding_form": RoundingForm(summary=summary),
+            "sections": summary.sections.all(),
             "plan_items": summary.plan_items.all(),
             "new_paragraph_form": ParagraphForm(),
         },
     )
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def summary_rounding(request: HttpRequest, year: int) -> HttpResponse:
+    """Save how each roundable count is written, then draft again so the text follows."""
+    summary = summary_get(year=year)
+    form = RoundingForm(request.POST, summary=summary)
+    if form.is_valid():
+        summary.rounding = form.rounding()
+        summary.save(update_fields=["rounding", "updated_at"])
+        services.regenerate(summary)
+        messages.success(request, _("数字写法已保存，数据句已重新生成。"))
+    else:
+        messages.error(request, _("数字写法无效。"))
+    return redirect(f"{_edit_url(year)}#rounding")
 
 
 @role_required(*EDITOR_ROLES)
@@ -259,29 +281,76 @@ def _edit_url(year: int) -> str:
 
 @role_required(*EDITOR_ROLES)
 def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a paragraph; its history with each version's differences, restore a version, take
+    or leave the new draft offered beside staff's text."""
     paragraph = get_object_or_404(
         NarrativeParagraph.objects.select_related("section__summary"), pk=pk
     )
+    year = paragraph.section.summary.year
+    back = f"{_edit_url(year)}#section-{paragraph.section.code}"
     form = ParagraphForm(request.POST or None, instance=paragraph)
     if request.method == "POST":
         if request.POST.get("delete"):
-            year = paragraph.section.summary.year
             paragraph._history_user = request.user
             paragraph.delete()
             messages.success(request, _("段落已删除（历史中仍可查到）。"))
             return redirect("reports:summary_edit", year=year)
+        if request.POST.get("accept_draft"):
+            services.accept_draft(paragraph, by=request.user)
+            messages.success(request, _("已采用新的数据起草稿。"))
+            return redirect(back)
+        if request.POST.get("dismiss_draft"):
+            services.dismiss_draft(paragraph, by=request.user)
+            messages.success(request, _("已保留工作人员撰写的文字。"))
+            return redirect(back)
+        if request.POST.get("restore"):
+            try:
+                services.restore_version(paragraph, int(request.POST["restore"]), by=request.user)
+            except (ValueError, paragraph.history.model.DoesNotExist):
+                raise Http404 from None
+            messages.success(request, _("已恢复所选版本。"))
+            return redirect("reports:paragraph_edit", pk=paragraph.pk)
         if form.is_valid():
             services.save_paragraph(form.instance, text=form.cleaned_data["text"], by=request.user)
             messages.success(request, _("段落已保存。"))
-            return redirect(
-                f"{_edit_url(paragraph.section.summary.year)}#section-{paragraph.section.code}"
-            )
-    history = paragraph.history.select_related("history_user").order_by("-history_date")[:20]
+            return redirect(back)
+    history = list(
+        paragraph.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    versions = []
+    previous = ""
+    for version in history:
+        versions.append({"version": version, "diff": text_diff(previous, version.text)})
+        previous = version.text
+    versions.reverse()
     return render(
         request,
         "reports/paragraph_form.html",
-        {"form": form, "paragraph": paragraph, "history": history},
+        {
+            "form": form,
+            "paragraph": paragraph,
+            "versions": versions[:20],
+            "pending_diff": text_diff(paragraph.text, paragraph.pending)
+            if paragraph.pending
+            else None,
+        },
     )
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The differences between two versions of a paragraph, character by character (Chinese
+    has no spaces between words): (op, text) with op '=', '+' or '-'."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    result: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            result.append(("=", old[i1:i2]))
+            continue
+        if i2 > i1:
+            result.append(("-", old[i1:i2]))
+        if j2 > j1:
+            result.append(("+", new[j1:j2]))
+    return result
 
 
 @role_required(*EDITOR_ROLES)

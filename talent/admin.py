@@ -2,15 +2,13 @@
 holds `talent.view_personal_data`; every unmasked change form and export is logged."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from bureau.admin import PortalImportExportAdmin
+from bureau.admin import PortalHistoryAdmin, PortalImportExportAdmin, PortalModelAdmin
 
+from . import imports
 from .imports import TalentResource
-from .masking import mask_name, mask_phone
 from .models import (
     CooperationAgreement,
     DemandMatch,
@@ -24,97 +22,42 @@ from .models import (
 )
 from .selectors import can_view_personal_data, log_personal_data_access
 
-PERSONAL_FIELDS = ("name", "phone", "email")
-
 
 @admin.register(Talent)
 class TalentAdmin(PortalImportExportAdmin):
+    """Names, phones and e-mails are personal (Talent.PERSONAL_FIELDS): without
+    `talent.view_personal_data` the base admin masks them and refuses to filter, search or sort
+    by them (bureau.personal_data_admin); with it, each record shown is logged here."""
+
     resource_classes = [TalentResource]
     list_display = (
-        "masked_name",
+        "name",
         "enterprise",
         "category",
         "title_level",
         "education",
         "field",
-        "masked_phone",
+        "phone",
         "registered_on",
         "left_on",
     )
     list_filter = ("category", "title_level", "education", "gender", "registered_on")
     list_select_related = ("enterprise",)
+    search_fields = ("name", "phone", "enterprise__name", "field", "title")
     autocomplete_fields = ("enterprise",)
     date_hierarchy = "registered_on"
 
-    def get_search_fields(self, request):
-        # Searching by name would reveal names to staff who may not see them.
-        if can_view_personal_data(request.user):
-            return ("name", "enterprise__name", "field", "title")
-        return ("enterprise__name", "field", "title")
-
-    def get_list_display(self, request):
-        if can_view_personal_data(request.user):
-            swap = {"masked_name": "name", "masked_phone": "phone"}
-            return tuple(swap.get(f, f) for f in self.list_display)
-        return self.list_display
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        if can_view_personal_data(request.user):
-            log_personal_data_access(
-                user=request.user,
-                talents=list(changelist.result_list),
-                context="admin_list",
-                path=request.path,
-            )
-        return changelist
-
-    def get_exclude(self, request, obj=None):
-        if obj is not None and not can_view_personal_data(request.user):
-            return PERSONAL_FIELDS
-        return super().get_exclude(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not can_view_personal_data(request.user):
-            return ("masked_name", "masked_phone")
-        return super().get_readonly_fields(request, obj)
-
-    @admin.display(description=_("姓名（已脱敏）"), ordering="name")
-    def masked_name(self, obj):
-        return mask_name(obj.name)
-
-    @admin.display(description=_("联系电话（已脱敏）"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and can_view_personal_data(request.user):
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                log_personal_data_access(
-                    user=request.user, talents=[obj], context="admin", path=request.path
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A historical version shows every field as it was, names and phones included.
-        if not can_view_personal_data(request.user):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def log_unmasked(self, request, objects, context: str) -> None:
+        log_personal_data_access(
+            user=request.user, talents=objects, context=context, path=request.path
+        )
 
     def has_export_permission(self, request):
         return can_view_personal_data(request.user) and super().has_export_permission(request)
 
-    def get_export_queryset(self, request):
-        qs = super().get_export_queryset(request)
-        log_personal_data_access(
-            user=request.user, talents=list(qs), context="admin_export", path=request.path
-        )
-        return qs
-
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(PortalModelAdmin):
     list_display = ("at", "user", "talent_id", "context", "path")
     list_filter = ("context", ("at", admin.DateFieldListFilter))
     search_fields = ("user__username", "user__full_name", "path")
@@ -132,14 +75,14 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
 
 @admin.register(TalentProgramme)
-class TalentProgrammeAdmin(SimpleHistoryAdmin):
+class TalentProgrammeAdmin(PortalHistoryAdmin):
     list_display = ("name", "code", "is_subsidy", "order")
     list_filter = ("is_subsidy",)
     search_fields = ("name", "code")
 
 
 @admin.register(TalentApplication)
-class TalentApplicationAdmin(SimpleHistoryAdmin):
+class TalentApplicationAdmin(PortalHistoryAdmin):
     list_display = (
         "programme",
         "enterprise",
@@ -161,7 +104,7 @@ class TalentApplicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TalentActivity)
-class TalentActivityAdmin(SimpleHistoryAdmin):
+class TalentActivityAdmin(PortalHistoryAdmin):
     list_display = ("activity", "status", "planned_on", "institution_names")
     list_filter = ("status", "activity__kind")
     search_fields = ("activity__topic", "institutions__name")
@@ -179,6 +122,7 @@ class TalentActivityAdmin(SimpleHistoryAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.InstitutionResource]
     list_display = ("name", "kind", "city", "research_fields", "contact_person", "n_agreements")
     list_filter = ("kind", "city")
     search_fields = ("name", "short_name", "research_fields", "capabilities")
@@ -193,6 +137,7 @@ class InstitutionAdmin(PortalImportExportAdmin):
 
 @admin.register(CooperationAgreement)
 class CooperationAgreementAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.CooperationAgreementResource]
     list_display = ("title", "enterprise", "institution", "kind", "signed_on", "end_on", "value")
     list_filter = ("kind", "institution", ("signed_on", admin.DateFieldListFilter))
     search_fields = ("title", "enterprise__name", "institution__name")
@@ -204,6 +149,7 @@ class CooperationAgreementAdmin(PortalImportExportAdmin):
 
 @admin.register(TechnologyDemand)
 class TechnologyDemandAdmin(PortalImportExportAdmin):
+    resource_classes = [imports.TechnologyDemandResource]
     list_display = ("title", "enterprise", "field", "status", "budget", "raised_on", "deadline")
     list_filter = ("status", "field", ("raised_on", admin.DateFieldListFilter))
     search_fields = ("title", "description", "enterprise__name")
@@ -213,7 +159,7 @@ class TechnologyDemandAdmin(PortalImportExportAdmin):
 
 
 @admin.register(DemandMatch)
-class DemandMatchAdmin(SimpleHistoryAdmin):
+class DemandMatchAdmin(PortalHistoryAdmin):
     list_display = ("demand", "institution", "score", "status", "confirmed_by", "confirmed_at")
     list_filter = ("status", "institution")
     search_fields = ("demand__title", "institution__name", "reasons")

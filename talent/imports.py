@@ -4,9 +4,14 @@ Column headers are the Chinese names bureaus use; every import goes through
 bureau.importing.run_import: preview, per-row errors naming row and column, all-or-nothing.
 """
 
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from bureau.importing import (
+    EXAMPLE_CREDIT_CODE,
     BaseResource,
     ChineseDateWidget,
     ChineseDecimalWidget,
@@ -60,6 +65,28 @@ class TalentResource(BaseResource):
     email = fields.Field("email", "电子邮箱")
     registered_on = fields.Field("registered_on", "登记日期", widget=ChineseDateWidget())
 
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "name": "赵六",
+        "gender": "男",
+        "birth_year": 1985,
+        "category": "企业高管",
+        "position": "总经理",
+        "title": "高级工程师",
+        "title_level": "副高级",
+        "education": "硕士研究生",
+        "field": "光电显示",
+        "phone": "13800000000",
+        "email": "zhaoliu@example.com",
+        "registered_on": datetime.date(2024, 3, 1),
+    }
+    column_notes = {
+        "title_level": "无职称时留空。",
+        "registered_on": "上花名册的日期：各年度花名册按此日期统计。",
+    }
+    # The roster of a year counts people registered by its end: never the day of the import.
+    also_required = ("registered_on",)
+
     class Meta:
         model = Talent
         fields = (
@@ -82,7 +109,7 @@ class TalentResource(BaseResource):
         skip_diff = True
 
     def required_columns(self) -> tuple[str, ...]:
-        return ("enterprise", "name", "category", "education")
+        return ("enterprise", "name", "category", "education", "registered_on")
 
     def normalize_key(self, attribute, value):
         return credit_code.normalize(value) if attribute == "enterprise" else value
@@ -100,10 +127,19 @@ class TalentResource(BaseResource):
                 row[column] = ""
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.registered_on is None:
-            # An empty date cell: keep the model's default (today).
-            instance.registered_on = Talent._meta.get_field("registered_on").get_default()
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.registered_on is None and "registered_on" not in errors:
+            # Not the model's default (today): that would move the person out of past rosters.
+            errors["registered_on"] = [_("不能为空")]
+        if errors:
+            raise ValidationError(errors)
+
+    def blank_defaults(self) -> set[str]:
+        return {"title_level"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise")
@@ -120,6 +156,17 @@ class InstitutionResource(BaseResource):
     capabilities = fields.Field("capabilities", "技术能力与成果")
     contact_person = fields.Field("contact_person", "联系人")
     contact_phone = fields.Field("contact_phone", "联系电话")
+
+    example = {
+        "name": "示例理工大学",
+        "short_name": "示例理工",
+        "kind": "高等院校",
+        "city": "合肥",
+        "research_fields": "集成电路、电子信息",
+        "capabilities": "芯片设计、射频器件",
+        "contact_person": "钱七",
+        "contact_phone": "0551-63600000",
+    }
 
     class Meta:
         model = Institution
@@ -144,7 +191,9 @@ class InstitutionResource(BaseResource):
 class CooperationAgreementResource(BaseResource):
     enterprise = fields.Field("enterprise", "统一社会信用代码", widget=_enterprise_widget())
     institution = fields.Field(
-        "institution", "合作院校", widget=LookupWidget(Institution, "name", label="高校院所")
+        "institution",
+        "合作院校",
+        widget=LookupWidget(Institution, "name", label="高校院所", dropdown=True),
     )
     kind = fields.Field("kind", "合作方式", widget=ChoiceWidget(AgreementKind.choices))
     title = fields.Field("title", "合作项目")
@@ -152,6 +201,17 @@ class CooperationAgreementResource(BaseResource):
     start_on = fields.Field("start_on", "开始日期", widget=ChineseDateWidget())
     end_on = fields.Field("end_on", "结束日期", widget=ChineseDateWidget())
     value = fields.Field("value", "合同金额（元）", widget=ChineseDecimalWidget())
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "institution": "示例理工大学",
+        "kind": "委托研发",
+        "title": "高亮度显示驱动芯片联合研发",
+        "signed_on": datetime.date(2024, 8, 8),
+        "start_on": datetime.date(2024, 9, 1),
+        "end_on": datetime.date(2026, 8, 31),
+        "value": 1200000,
+    }
 
     class Meta:
         model = CooperationAgreement
@@ -184,6 +244,16 @@ class TechnologyDemandResource(BaseResource):
     budget = fields.Field("budget", "预算（元）", widget=ChineseDecimalWidget())
     deadline = fields.Field("deadline", "期望解决日期", widget=ChineseDateWidget())
     raised_on = fields.Field("raised_on", "提出日期", widget=ChineseDateWidget())
+
+    example = {
+        "enterprise": EXAMPLE_CREDIT_CODE,
+        "title": "微型LED巨量转移",
+        "description": "良率需达到99.9%以上",
+        "field": "电子信息",
+        "budget": 2000000,
+        "deadline": datetime.date(2025, 12, 31),
+        "raised_on": datetime.date(2024, 4, 20),
+    }
 
     class Meta:
         model = TechnologyDemand

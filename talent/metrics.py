@@ -3,6 +3,10 @@
 A year's figure is taken at the end of the period (the year, or the quarter when given):
 the roster as it stood that day, agreements in force at some point of the year up to that day,
 demands raised in the year up to that day, activities held in the year up to that day.
+Statuses are those of that day (bureau.asof): a subsidy approved by then (its approval date),
+a demand unsolved then, an exchange still planned then; a later decision or a later visit never
+moves a past period. An activity's own date says when it was held, so whether it was held or
+cancelled is read as it is now (a correction of that fact applies to its date).
 One aggregate query per source table, whatever the number of rows.
 """
 
@@ -12,8 +16,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from bureau.asof import status_as_of
 from bureau.figures import Figure
-from bureau.models import Activity, ApplicationStatus
+from bureau.models import Activity
 
 from .models import (
     DEPUTY_SENIOR_AND_ABOVE,
@@ -31,6 +36,8 @@ from .models import (
 from .selectors import on_roster
 
 SECTION = "（三）"
+# How many topics of the activities held a figure names (Figure.notes).
+NOTED_TOPICS = 5
 
 
 def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
@@ -75,10 +82,12 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     agreements = agreements_in_force(start, end)
     cooperating = agreements.aggregate(n=Count("enterprise", distinct=True), value=Sum("value"))
 
-    demands = TechnologyDemand.objects.filter(raised_on__gte=start, raised_on__lte=end)
+    demands = status_as_of(
+        TechnologyDemand.objects.filter(raised_on__gte=start, raised_on__lte=end), end
+    )
     demand_counts = demands.aggregate(
         enterprises=Count("enterprise", distinct=True),
-        unsolved=Count("id", filter=~Q(status=DemandStatus.SOLVED)),
+        unsolved=Count("id", filter=~Q(status_then=DemandStatus.SOLVED)),
     )
 
     # Every bureau activity of a talent kind counts, unless its talent detail says it is only
@@ -88,27 +97,37 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     ).exclude(
         talent_detail__status__in=(TalentActivityStatus.PLANNED, TalentActivityStatus.CANCELLED)
     )
-    planned = TalentActivity.objects.filter(
-        status=TalentActivityStatus.PLANNED,
-        planned_on__gte=start,
-        planned_on__lte=end,
-        institutions__isnull=False,
-    ).distinct()
-    activity_counts = {
-        "held": held.count(),
-        "planned": planned.count(),
-    }
-
-    approved = TalentApplication.objects.filter(
-        status=ApplicationStatus.APPROVED, approved_on__gte=start, approved_on__lte=end
+    planned = (
+        status_as_of(TalentActivity.objects.all(), end)
+        .filter(
+            status_then=TalentActivityStatus.PLANNED,
+            planned_on__gte=start,
+            planned_on__lte=end,
+            institutions__isnull=False,
+        )
+        .distinct()
     )
+    # One query each, rows rather than a count: the summary names the topics held and the
+    # institutions invited (Figure.notes).
+    held_topics = list(held.order_by("date", "pk").values_list("topic", flat=True))
+    planned_ids: dict[int, None] = {}
+    invited: dict[str, None] = {}
+    for pk, name, short in planned.order_by("planned_on", "pk").values_list(
+        "pk", "institutions__name", "institutions__short_name"
+    ):
+        planned_ids.setdefault(pk, None)
+        if name:
+            invited.setdefault(f"{name}（{short}）" if short and short != name else name, None)
+    activity_counts = {"held": len(held_topics), "planned": len(planned_ids)}
+
+    approved = TalentApplication.objects.approved_as_of(end).filter(approved_on__gte=start)
     money = approved.aggregate(
         n=Count("id"),
         granted=Sum("amount_granted"),
         paid=Sum("amount_paid"),
     )
 
-    def figure(key: str, label: str, unit: str, value, records) -> Figure:
+    def figure(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
         return Figure(
             key=f"talent.{key}",
             label=label,
@@ -118,6 +137,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             quarter=quarter,
             records=records,
             section=SECTION,
+            notes=tuple(notes),
         )
 
     talent_order = ("enterprise__name", "pk")
@@ -178,7 +198,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             _("尚未解决的技术需求"),
             "项",
             demand_counts["unsolved"],
-            demands.exclude(status=DemandStatus.SOLVED)
+            demands.exclude(status_then=DemandStatus.SOLVED)
             .select_related("enterprise")
             .order_by("raised_on", "pk"),
         ),
@@ -188,6 +208,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             "次",
             activity_counts["held"],
             held.select_related("kind").order_by("date", "pk"),
+            notes=held_topics[:NOTED_TOPICS],
         ),
         figure(
             "planned_exchanges",
@@ -195,6 +216,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             "次",
             activity_counts["planned"],
             planned.select_related("activity__kind").order_by("activity__date", "pk"),
+            notes=invited,
         ),
         figure(
             "applications_approved",

@@ -113,6 +113,10 @@ class Talent(models.Model):
     left_on = models.DateField(_("离职日期"), null=True, blank=True)
     history = HistoricalRecords()
 
+    # Personal data (bureau.personal_data): masked unless the reader holds the permission.
+    PERSONAL_FIELDS = {"name": "name", "phone": "phone", "email": "email"}
+    PERSONAL_DATA_PERMISSION = "talent.view_personal_data"
+
     class Meta:
         verbose_name = _("人才")
         verbose_name_plural = _("人才名册")
@@ -366,6 +370,9 @@ class Institution(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     website = models.URLField(_("网址"), blank=True)
     history = HistoricalRecords()
+
+    # Personal data (bureau.personal_data): masked unless the reader holds the permission.
+    PERSONAL_FIELDS = {"contact_person": "name", "contact_phone": "phone"}
 
     class Meta:
         verbose_name = _("高校院所")

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau import personal_data
 from bureau.models import Activity
 from bureau.roles import Role
 
@@ -29,16 +30,12 @@ from .models import (
     TechnologyDemand,
 )
 
-PERSONAL_DATA_PERMISSION = "talent.view_personal_data"
+PERSONAL_DATA_PERMISSION = Talent.PERSONAL_DATA_PERMISSION
 
 
 def can_view_personal_data(user) -> bool:
     """Only bureau staff with the explicit permission see names and phones unmasked."""
-    return (
-        user.is_authenticated
-        and user.role is Role.BUREAU_STAFF
-        and user.has_perm(PERSONAL_DATA_PERMISSION)
-    )
+    return personal_data.can_view_personal_data(user, Talent)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from bureau.models import Activity, ActivityKind, PeriodStatus, ReportingPeriod, Target, User
-from bureau.roles import Role
+from bureau.roles import ADMIN_ROLES, Role
 from enterprises.credit_code import make_code
 from enterprises.models import (
     AnnualFigures,
@@ -38,10 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted: Role | None, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted.group_name))
-            if extracted in (Role.BUREAU_STAFF, Role.SYSTEM_ADMIN):
+            # 三权分立: administrators are roles with admin access, never superusers.
+            if extracted in (Role.BUREAU_STAFF, *ADMIN_ROLES):
                 self.is_staff = True
-            if extracted is Role.SYSTEM_ADMIN:
-                self.is_superuser = True
         if create:
             self.save()
 

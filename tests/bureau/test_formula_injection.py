@@ -598,7 +598,9 @@ def test_every_export_of_the_portal_neutralises_user_text(
 
 # --- No other path --------------------------------------------------------------------------------
 
-WRITERS = {"bureau/spreadsheets.py", "reports/excel.py"}
+# reports/excel.py serialises the summary's cells itself; bureau/importing.py's template needs
+# comments and drop-down lists (a normal workbook): both guard text through bureau.spreadsheets.
+WRITERS = {"bureau/spreadsheets.py", "reports/excel.py", "bureau/importing.py"}
 WRITER_CALL = re.compile(
     r"\bWorkbook\(|\bcsv\.(?:writer|DictWriter)\(|\.export\(\s*[\"'](?:xlsx|xls|csv|tsv|ods)"
     r"|\bexport_set\(|\bdataset\.(?:xlsx|csv|tsv|xls|ods)\b"

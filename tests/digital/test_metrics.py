@@ -27,9 +27,11 @@ def values(year=2024, quarter=None) -> dict:
 
 
 def _approve(app):
+    """Approved in 2024 (a figure is the state at its period's end)."""
+    on = datetime.datetime(2024, 9, 1, 10, tzinfo=datetime.UTC)
     for status in ("preparing", "submitted"):
-        transition_application(app, status)
-    transition_application(app, ApplicationStatus.APPROVED, level="provincial")
+        transition_application(app, status, at=on)
+    transition_application(app, ApplicationStatus.APPROVED, level="provincial", at=on)
 
 
 def build(n: int) -> None:

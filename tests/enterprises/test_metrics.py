@@ -7,6 +7,7 @@ import pytest
 from bureau.figures import collect
 from bureau.models import ApplicationStatus
 from enterprises import demo, metrics
+from tests.asof import at
 from tests.enterprises.factories import ApprovedQualificationFactory, QualificationFactory, kind
 from tests.factories import (
     EnterpriseFactory,
@@ -41,9 +42,11 @@ def test_ladder_figures_count_their_records():
     )
     QualificationFactory.create_batch(
         3, kind=kind("specialised_sme"), level="provincial", batch_year=2024,
-        status=ApplicationStatus.UNDER_REVIEW,
+        status=ApplicationStatus.UNDER_REVIEW, status_changed_at=at("2024-09-01"),
     )  # fmt: skip
-    QualificationFactory(kind=kind("innovative_sme"), batch_year=2025)
+    QualificationFactory(
+        kind=kind("innovative_sme"), batch_year=2025, status_changed_at=at("2024-11-01")
+    )  # a candidate for next year's batch by the year's end
     TargetFactory(year=2025, figure_key=metrics.INNOVATIVE_APPLICATIONS_KEY, target_value=30)
     figs = by_key()
     assert figs["enterprises.hitech_new"].value == 2
@@ -71,8 +74,9 @@ def test_quarter_cuts_off_at_the_quarter_end():
 @pytest.mark.parametrize("n", [3, 30])
 def test_figures_take_a_constant_number_of_queries(django_assert_num_queries, n):
     ApprovedQualificationFactory.create_batch(n, approved_on=datetime.date(2024, 5, 1))
-    # 1 registry aggregate, 1 aggregate over qualifications, kinds + tier counts, 1 target.
-    with django_assert_num_queries(5):
+    # 1 registry aggregate, 1 aggregate over qualifications, kinds + tier counts, 1 target,
+    # expired-not-renewed and stalled applications (one each).
+    with django_assert_num_queries(7):
         metrics.figures(2024)
 
 

@@ -10,6 +10,7 @@ import pytest
 import tablib
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from bureau.importing import run_import
 from bureau.models import ApplicationStatus, ApplicationTransition
@@ -57,6 +58,7 @@ def test_headers_are_the_chinese_columns_staff_use():
         "有效期起",
         "有效期至",
         "备注",
+        "状态日期",
     ]
 
 
@@ -298,7 +300,7 @@ def test_command_writes_the_template_with_the_headers(tmp_path):
     call_command("import_data", "qualifications", "--template", str(out), stdout=io.StringIO())
     sheet = openpyxl.load_workbook(out).active
     assert [c.value for c in sheet[1]] == HEADERS
-    assert sheet.max_row == 1
+    assert sheet.max_row == 2  # the header and the example row (skipped while unchanged)
 
 
 def test_command_lists_the_dataset():
@@ -377,4 +379,5 @@ def test_export_writes_the_columns_the_import_reads():
         "2024-11-01",
         "2027-10-31",
         "历史数据",
+        timezone.localtime(held.status_changed_at).date().strftime("%Y-%m-%d"),
     ]

@@ -86,8 +86,8 @@ def test_approved_without_level_is_refused_in_chinese(enterprise):
 
 def test_first_set_without_product_is_refused_naming_the_column(enterprise):
     data = dataset(
-        ["统一社会信用代码", "认定类别", "产品名称", "级别", "状态"],
-        [enterprise.credit_code, "首台套", "", "省级", "已申报"],
+        ["统一社会信用代码", "认定类别", "产品名称", "级别", "状态", "批次年度"],
+        [enterprise.credit_code, "首台套", "", "省级", "已申报", 2024],
     )
     outcome = run_import(PlatformRecognitionResource(), data, dry_run=False)
     assert not outcome.ok

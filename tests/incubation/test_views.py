@@ -162,7 +162,8 @@ EXPORTS = {
     # BASE + one query for all the rows (joins; the filter form is not rendered)
     "incubation:platform_list": (BASE + 1, "平台名称"),
     "incubation:recognition_list": (BASE + 1, "认定类别"),
-    "incubation:incubator_list": (BASE + 1, "名称"),
+    # + the user's and its groups' permissions, read once: may it see contacts unmasked?
+    "incubation:incubator_list": (BASE + 3, "名称"),
     "incubation:tenant_list": (BASE + 1, "孵化载体"),
 }
 
@@ -207,8 +208,9 @@ def test_incubator_detail_queries_do_not_grow_with_tenants(
     IncubatorApplicationFactory(incubator=incubator)
     # BASE; incubator (annotated); tenancies; their annual figures; applications; their
     # transitions; enterprises for the admit form's choices; the tenants' tiers (titles held,
-    # ladder kinds) from enterprises.selectors.
-    with django_assert_num_queries(BASE + 8):
+    # ladder kinds) from enterprises.selectors; the user's and its groups' permissions (may it
+    # see the contact unmasked?).
+    with django_assert_num_queries(BASE + 10):
         response = staff_client.get(incubator.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('action="/incubation/tenants/') == tenants

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from reports import summary as spec
-from reports.summary import Clause, FigureValue, Sentence
+from reports.summary import FigureValue
 
 
 def fv(key, value, unit="家"):
@@ -59,47 +59,6 @@ def test_headings_are_numbered_by_level():
     assert spec.numbered_heading(1, 2, "工作的特色与亮点") == "二、工作的特色与亮点"
     assert spec.numbered_heading(2, 3, "打造数字化转型示范") == "（三）打造数字化转型示范"
     assert spec.numbered_heading(0, 1, "开头") == "开头"
-
-
-SENTENCE = Sentence(
-    "work.tiers",
-    "今年以来，",
-    (
-        Clause("新培育高企{enterprises.hitech_new}家", "新培育高新技术企业"),
-        Clause("科小入库{enterprises.tech_sme_registered}家", "科技型中小企业入库"),
-        Clause(
-            "预计申报{target:enterprises.innovative_sme_applications}家", "创新型中小企业预计申报数"
-        ),
-    ),
-)
-
-
-def test_sentence_is_drafted_in_the_seed_manner_with_every_figure_keyed():
-    values = {
-        "enterprises.hitech_new": fv("enterprises.hitech_new", 23),
-        "enterprises.tech_sme_registered": fv("enterprises.tech_sme_registered", 181),
-        "target:enterprises.innovative_sme_applications": fv("t", Decimal("30.00")),
-    }
-    segments = spec.render_sentence(SENTENCE, values)
-    assert spec.as_text(segments) == "今年以来，新培育高企23家，科小入库181家，预计申报30家。"
-    keyed = {s.key: s.text for s in segments if s.key}
-    assert keyed == {
-        "enterprises.hitech_new": "23",
-        "enterprises.tech_sme_registered": "181",
-        "target:enterprises.innovative_sme_applications": "30",
-    }
-
-
-@pytest.mark.parametrize("absent_value", ["no key", None])
-def test_missing_figure_reads_no_data_never_a_number(absent_value):
-    values = {"enterprises.tech_sme_registered": fv("enterprises.tech_sme_registered", 181)}
-    if absent_value is None:
-        values["enterprises.hitech_new"] = fv("enterprises.hitech_new", None)
-    text = spec.as_text(spec.render_sentence(SENTENCE, values))
-    assert "新培育高新技术企业暂无数据" in text
-    assert "科小入库181家" in text
-    assert "创新型中小企业预计申报数暂无数据" in text
-    assert "0家" not in text
 
 
 def test_every_sentence_section_exists_in_the_structure():

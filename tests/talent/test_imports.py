@@ -33,7 +33,7 @@ def test_good_rows_import_after_a_preview(enterprise):
             "13900000001",
             "2024-05-01",
         ],
-        [enterprise.credit_code.lower(), "李娜", "技术骨干", "", "大学本科", "", ""],
+        [enterprise.credit_code.lower(), "李娜", "技术骨干", "", "大学本科", "", "2024-06-01"],
     )
     preview = run_import(TalentResource(), data, dry_run=True)
     assert preview.ok and preview.new == 2 and not Talent.objects.exists()
@@ -88,3 +88,11 @@ def test_reimporting_a_known_person_updates_instead_of_duplicating(enterprise):
     outcome = run_import(TalentResource(), dataset(row), dry_run=False)
     assert outcome.updated == 1
     assert Talent.objects.get().education == "master"
+
+
+def test_a_blank_registration_date_is_refused_not_set_to_the_import_day(enterprise):
+    """A roster counts people registered by the period's end: an import must not date them."""
+    data = dataset([enterprise.credit_code, "李娜", "技术骨干", "", "大学本科", "", ""])
+    outcome = run_import(TalentResource(), data, dry_run=False)
+    assert [str(e) for e in outcome.errors] == ["第2行「登记日期」：不能为空"]
+    assert not Talent.objects.exists()

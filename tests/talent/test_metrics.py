@@ -16,6 +16,7 @@ from talent.models import (
     TalentCategory,
     TitleLevel,
 )
+from tests.asof import save_on
 from tests.factories import ActivityFactory, ActivityKindFactory, EnterpriseFactory
 from tests.talent.factories import (
     AgreementFactory,
@@ -108,12 +109,14 @@ def test_an_enterprise_with_two_agreements_counts_once():
 def test_demand_figures():
     enterprise = EnterpriseFactory()
     DemandFactory(enterprise=enterprise)
-    solved = DemandFactory(enterprise=enterprise, status=DemandStatus.SOLVED)
+    solved = save_on(
+        DemandFactory.build(enterprise=enterprise, status=DemandStatus.SOLVED), "2024-06-01"
+    )
     DemandFactory(raised_on=datetime.date(2023, 12, 31))  # another year
     v = values()
     assert (v["talent.enterprises_with_demands"], v["talent.unsolved_demands"]) == (1, 1)
-    solved.status = DemandStatus.OPEN
-    solved.save()
+    # Reopened within the year: unsolved at the year's end (a figure is the state then).
+    save_on(solved, "2024-09-01", status=DemandStatus.OPEN)
     assert values()["talent.unsolved_demands"] == 2
 
 

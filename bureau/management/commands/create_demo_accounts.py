@@ -10,14 +10,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from bureau.models import User
-from bureau.roles import Role
+from bureau.roles import ADMIN_ROLES, Role
 
 ACCOUNTS = [
     ("demo_staff", "演示·局工作人员", Role.BUREAU_STAFF),
     ("demo_leader", "演示·局领导", Role.LEADERSHIP),
     ("demo_enterprise", "演示·企业填报员", Role.ENTERPRISE_USER),
     ("demo_admin", "演示·系统管理员", Role.SYSTEM_ADMIN),
+    ("demo_security", "演示·安全管理员", Role.SECURITY_ADMIN),
+    ("demo_auditor", "演示·审计管理员", Role.AUDIT_ADMIN),
 ]
+
+
+def strong_password() -> str:
+    """A random password that meets the portal's own rules (length, three character classes)."""
+    while True:
+        password = (
+            secrets.token_urlsafe(12) + secrets.choice("#%+=@!") + secrets.choice("0123456789")
+        )
+        if any(c.isupper() for c in password) and any(c.islower() for c in password):
+            return password
 
 
 class Command(BaseCommand):
@@ -41,10 +53,11 @@ class Command(BaseCommand):
             )
             if not (created or reset):
                 continue
-            password = secrets.token_urlsafe(12)
+            password = strong_password()
             user.set_password(password)
-            user.is_staff = role in (Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)
-            user.is_superuser = role is Role.SYSTEM_ADMIN
+            user.is_staff = role in (Role.BUREAU_STAFF, *ADMIN_ROLES)
+            # 三权分立: the three administrators are roles (groups), never the superuser flag.
+            user.is_superuser = False
             user.save()
             user.groups.set([Group.objects.get(name=role.group_name)])
             if role is Role.ENTERPRISE_USER:

@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from bureau.models import MAX_YEAR, MIN_YEAR
 from reports import exports, services
+from reports.document import data_note
 from reports.models import AnnualSummary, ExportFormat
 
 
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", choices=ExportFormat.values, default="docx")
         parser.add_argument("--output", required=True, help="输出文件路径")
         parser.add_argument(
-            "--regenerate", action="store_true", help="导出前按当前数据重新生成数据句"
+            "--regenerate",
+            action="store_true",
+            help="导出前按当前数据重新起草（工作人员修改过的段落保留）",
         )
         parser.add_argument(
             "--appendix",
@@ -49,12 +53,25 @@ class Command(BaseCommand):
         user: str = "",
         **options,
     ):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise CommandError(f"年度应在{MIN_YEAR}至{MAX_YEAR}之间。")
         summary = AnnualSummary.objects.filter(year=year).first()
         if summary is None:
-            raise CommandError(f"{year}年度工作总结不存在；请先在平台中创建。")
-        if regenerate:
-            services.ensure_summary(year)
+            summary = services.ensure_summary(year)
             services.regenerate(summary)
+            self.stdout.write(f"{year}年度工作总结不存在，已按当前数据起草。")
+        elif regenerate or not summary.figures_snapshot:
+            services.regenerate(summary)
+            self.stdout.write(f"已按当前数据重新起草{year}年度工作总结。")
+        elif services.is_stale(summary):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"注意：文中数据截至{data_note(summary.drafted_at).removeprefix('数据截至')}，"
+                    "此后数据已有变化；本次导出仍使用该时点的数据（加 --regenerate 按当前数据重新起草）。"
+                )
+            )
+        summary.refresh_from_db()
+        self.stdout.write(data_note(summary.drafted_at))
 
         def progress(percent: int) -> None:
             self.stderr.write(f"\r{percent:3d}%", ending="")

@@ -1,0 +1,145 @@
+"""Section 四's figures are the state at the period's end: a later decision never moves them.
+
+DESIGN.md, "A figure is the state at its period's end": each status is read from the history
+as of the last day of the year or quarter (bureau.asof), and the drill-down lists the same
+records the figure counts.
+"""
+
+import pytest
+
+from bureau.models import ApplicationStatus as S
+from bureau.models import Level
+from bureau.services import transition_application
+from enterprises import metrics
+from tests.asof import at, flow, pks, save_on
+from tests.enterprises.factories import QualificationFactory, kind
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def by_key(year: int, quarter: int | None = None):
+    return {f.key: f for f in metrics.figures(year, quarter)}
+
+
+def specialised(day: str = "2024-03-01", *steps):
+    app = QualificationFactory.build(
+        enterprise=EnterpriseFactory(),
+        kind=kind("specialised_sme"),
+        level=Level.PROVINCIAL,
+        batch_year=2024,
+    )
+    return flow(
+        app,
+        (S.CANDIDATE, day),
+        (S.PREPARING, "2024-04-01"),
+        (S.SUBMITTED, "2024-06-01"),
+        (S.UNDER_REVIEW, "2024-09-01"),
+        *steps,
+        certificate_no="ZJTX2024-1",
+    )
+
+
+def test_a_decision_in_march_2025_does_not_move_2024s_under_review_figure():
+    pending = [specialised() for _ in range(17)]
+    key = "enterprises.specialised_under_review"
+    before = by_key(2024)[key]
+    assert before.value == 17
+    for app in pending[:3]:
+        transition_application(app, S.APPROVED, at=at("2025-03-12"), certificate_no="ZJTX2025-1")
+    for app in pending[3:5]:
+        transition_application(app, S.REJECTED, at=at("2025-03-12"))
+    after = by_key(2024)[key]
+    assert after.value == 17
+    assert pks(after) == pks(before) == {a.pk for a in pending}
+    # 2025's batch is another year: the 2024 batch is not under review in 2025's figure.
+    assert by_key(2025)[key].value == 0
+
+
+def test_an_application_created_after_the_years_end_is_not_counted_in_that_year():
+    app = QualificationFactory.build(
+        enterprise=EnterpriseFactory(),
+        kind=kind("specialised_sme"),
+        level=Level.PROVINCIAL,
+        batch_year=2024,
+    )
+    flow(app, (S.UNDER_REVIEW, "2025-02-10"))
+    figure = by_key(2024)["enterprises.specialised_under_review"]
+    assert figure.value == 0
+    assert pks(figure) == set()
+
+
+def test_a_quarter_reads_the_status_at_the_quarters_end():
+    app = specialised("2024-03-01", (S.APPROVED, "2024-11-20"))
+    key = "enterprises.specialised_under_review"
+    assert by_key(2024, 2)[key].value == 0  # submitted (已申报) on 30 June, not yet in review
+    assert by_key(2024, 3)[key].value == 1  # in review on 30 September
+    assert pks(by_key(2024, 3)[key]) == {app.pk}
+    assert by_key(2024, 4)[key].value == 0  # approved by 31 December
+    assert by_key(2024, 3)["enterprises.little_giant_new_provincial"].value == 0
+
+
+def test_a_filed_application_withdrawn_next_year_still_counts_as_filed_that_year():
+    app = flow(
+        QualificationFactory.build(
+            enterprise=EnterpriseFactory(), kind=kind("innovative_sme"), batch_year=2024
+        ),
+        (S.CANDIDATE, "2024-02-01"),
+        (S.PREPARING, "2024-03-01"),
+        (S.SUBMITTED, "2024-10-01"),
+        (S.WITHDRAWN, "2025-01-15"),
+    )
+    figure = by_key(2024)["enterprises.innovative_sme_applications"]
+    assert figure.value == 1
+    assert pks(figure) == {app.pk}
+
+
+def test_next_years_batch_behind_the_expected_figure_is_the_one_known_at_the_years_end():
+    known = flow(
+        QualificationFactory.build(
+            enterprise=EnterpriseFactory(), kind=kind("innovative_sme"), batch_year=2025
+        ),
+        (S.CANDIDATE, "2024-11-01"),
+        (S.WITHDRAWN, "2025-02-01"),  # withdrawn later: still expected at the end of 2024
+    )
+    flow(
+        QualificationFactory.build(
+            enterprise=EnterpriseFactory(), kind=kind("innovative_sme"), batch_year=2025
+        ),
+        (S.CANDIDATE, "2025-03-01"),  # added after the year's end
+    )
+    assert pks(by_key(2024)["enterprises.innovative_sme_expected"]) == {known.pk}
+
+
+def test_a_title_approved_next_year_is_not_held_at_this_years_end():
+    app = specialised(
+        "2024-03-01", (S.APPROVED, "2025-01-20")
+    )  # approved (认定) in 2025, valid from then
+    held_2024 = by_key(2024)["enterprises.tiers.specialised_sme"]
+    held_2025 = by_key(2025)["enterprises.tiers.specialised_sme"]
+    assert (held_2024.value, pks(held_2024)) == (0, set())
+    assert (held_2025.value, pks(held_2025)) == (1, {app.pk})
+
+
+def test_an_enterprise_struck_off_next_year_is_still_registered_at_this_years_end():
+    kept = save_on(EnterpriseFactory.build(zone=None), "2024-02-01")
+    struck = save_on(EnterpriseFactory.build(zone=None), "2024-02-01")
+    save_on(struck, "2025-03-01", is_active=False)
+    figure = by_key(2024)["enterprises.registered"]
+    assert figure.value == 2
+    assert pks(figure) == {kept.pk, struck.pk}
+    assert by_key(2025)["enterprises.registered"].value == 1
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_figures_take_the_same_queries_however_many_records_moved_later(
+    django_assert_num_queries, n
+):
+    for _ in range(n):
+        app = specialised()
+        transition_application(app, S.REJECTED, at=at("2025-03-12"))
+    # 1 registry aggregate, 1 aggregate over qualifications (each status read in the same
+    # query), kinds + tier counts, 1 next-year target.
+    with django_assert_num_queries(5):
+        figures = metrics.figures(2024)
+    assert {f.key: f.value for f in figures}["enterprises.specialised_under_review"] == n
