@@ -372,10 +372,10 @@ def test_admin_export_queries_do_not_grow_with_rows(
     url, data = _export_form_data(
         staff_client, model_admin, _format_indexes(staff_client, model_admin)[label]
     )
-    # session, user, the user's and its groups' permissions; the zones (the lookup widget's
-    # one query), the enterprises; the security log's entry for the download (audit
-    # middleware); the session saved (savepoint, update, release).
-    with django_assert_num_queries(10) as captured:
+    # session, user, the user's and its groups' permissions, its groups' names (the role);
+    # the zones (the lookup widget's one query), the enterprises; the security log's entry
+    # for the download (audit middleware); the session saved (savepoint, update, release).
+    with django_assert_num_queries(11) as captured:
         response = staff_client.post(url, data)
     assert any("audit_securityevent" in q["sql"] for q in captured.captured_queries)
     problems, cells = findings(response, label)
