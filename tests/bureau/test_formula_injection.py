@@ -584,15 +584,17 @@ def test_every_export_of_the_portal_neutralises_user_text(
     assert carried >= 20  # the sweep saw formula text in most admin exports
     assert problems == []
 
-    # 4. The import templates: headers only, but through the same writer.
+    # 4. The import templates (headers, an example row, the lists of choices), by the clerk
+    # who may also import the talent roster.
     from bureau.admin import AllOrNothingImportMixin
 
     for model_admin in admin.site._registry.values():
         if isinstance(model_admin, AllOrNothingImportMixin):
             opts = model_admin.model._meta
-            response = staff_client.get(
+            response = clerk_client.get(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_import_template")
             )
+            assert response.status_code == 200, opts.label
             assert xlsx_findings(response.content, f"template {opts.label}")[0] == []
 
 
