@@ -8,7 +8,7 @@ import re
 from django.http import HttpRequest, HttpResponse
 
 from .models import EventKind
-from .services import record
+from .services import PENDING_READS, record, record_personal_data
 
 logger = logging.getLogger("security")
 
@@ -38,6 +38,10 @@ class SecurityEventMiddleware:
 
     def _record(self, request: HttpRequest, response: HttpResponse) -> None:
         status = response.status_code
+        for model, ids in (request.__dict__.get(PENDING_READS) or {}).items():
+            record_personal_data(
+                request=request, model=model, ids=sorted(ids), context="page", path=request.path
+            )
         disposition = response.get("Content-Disposition", "")
         if status == 200 and disposition.startswith("attachment"):
             match = FILENAME.search(disposition)

@@ -40,3 +40,26 @@ def record(
     event.save()
     logger.info("%s user=%s ip=%s path=%s %s", kind, event.username, event.ip, event.path, detail)
     return event
+
+
+def record_personal_data(
+    *, user=None, request: HttpRequest | None = None, model: str, ids, context: str, path: str = ""
+) -> SecurityEvent:
+    """One security-log event per unmasked read of personal data: whose records, where."""
+    ids = [i for i in ids if i is not None]
+    detail = {"model": model, "count": len(ids), "ids": ids[:200], "context": context}
+    if path and request is None:
+        detail["path"] = path[:300]
+    return record(EventKind.PERSONAL_DATA, request=request, user=user, **detail)
+
+
+PENDING_READS = "_audit_unmasked_reads"
+
+
+def note_unmasked_read(request: HttpRequest | None, obj) -> None:
+    """A page showed one record's personal field unmasked: kept on the request and written as
+    one event when the response is done (audit.middleware), not one row per field."""
+    if request is None:
+        return
+    reads = request.__dict__.setdefault(PENDING_READS, {})
+    reads.setdefault(obj._meta.label, set()).add(obj.pk)

@@ -13,6 +13,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets, uploads
+from .concurrency import OptimisticLockAdminMixin
 from .importing import (
     HEADER_ROWS,
     collect_errors,
@@ -202,18 +203,21 @@ class PortalModelAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """The portal's plain ModelAdmin."""
 
 
-class PortalHistoryAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
-    """Admin with change history (django-simple-history)."""
+class PortalHistoryAdmin(PersonalDataAdminMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    """Admin with change history (django-simple-history) and the refusal of a save from a
+    stale change form (bureau.concurrency)."""
 
 
 class PortalImportExportAdmin(
     PersonalDataAdminMixin,
+    OptimisticLockAdminMixin,
     AllOrNothingImportMixin,
     NeutralisedExportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
 ):
-    """Admin with Excel import/export (django-import-export) and change history."""
+    """Admin with Excel import/export (django-import-export), change history, and the refusal
+    of a save from a stale change form (bureau.concurrency)."""
 
 
 class PortalTabularInline(PersonalDataFormMixin, admin.TabularInline):

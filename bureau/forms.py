@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .formfields import BureauModelForm, DateInput
 from .models import Activity
 
 
@@ -12,14 +13,14 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class ActivityQuickForm(forms.ModelForm):
+class ActivityQuickForm(BureauModelForm):
     """The quick-entry form staff fill right after a seminar or visit."""
 
     class Meta:
         model = Activity
         fields = ["kind", "date", "topic", "place", "attendance", "enterprises", "notes"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput(),
             "enterprises": forms.SelectMultiple(attrs={"size": 8}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }

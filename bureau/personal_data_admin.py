@@ -270,8 +270,18 @@ class PersonalDataAdminMixin(PersonalDataFormMixin):
     # --- what a reader with the permission saw ----------------------------------------------
 
     def log_unmasked(self, request, objects: list[Model], context: str) -> None:
-        """Keep who saw which records' personal data unmasked (a model's admin overrides this
-        where the model has an access log)."""
+        """Keep who saw which records' personal data unmasked, in the security log (a model's
+        admin with an access log of its own, the roster's, writes both)."""
+        if not objects:
+            return
+        from audit.services import record_personal_data
+
+        record_personal_data(
+            request=request,
+            model=self.model._meta.label,
+            ids=[o.pk for o in objects],
+            context=context,
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refused stale save (bureau.concurrency) answers with the reloaded page and the reason.
+    "bureau.concurrency.StaleEditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -183,6 +185,9 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese formats with ISO dates first among the input formats, so that every date box of every
+# form renders a value <input type="date"> accepts (bureau/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["bureau.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

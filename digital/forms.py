@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
+from bureau.formfields import BureauForm, DateInput
 from enterprises.models import Enterprise
 
 from .models import (
@@ -37,7 +39,7 @@ def _scenario_field(name: str, mandatory: bool) -> forms.TypedChoiceField:
     )
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(OptimisticLockFormMixin, BureauForm):
     """The questionnaire: one field per question (q_<code>) and per scenario (s_<code>).
 
     Every field is optional here so that a draft can be saved; completeness on submit is
@@ -45,6 +47,7 @@ class QuestionnaireForm(forms.Form):
     """
 
     def __init__(self, *args, questionnaire: Questionnaire, assessment: Assessment, **kwargs):
+        self.assessment = assessment
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         for q in questionnaire.questions:
@@ -72,6 +75,10 @@ class QuestionnaireForm(forms.Form):
             level = assessment.scenario_levels.get(s.code)
             field.initial = "" if level is None else str(level)
             self.fields[f"s_{s.code}"] = field
+
+    def lock_target(self) -> Assessment:
+        """Two users of one enterprise may fill the same draft: a stale save is refused."""
+        return self.assessment
 
     def answers(self) -> dict[str, list[str]]:
         result = {}
@@ -103,21 +110,19 @@ class QuestionnaireForm(forms.Form):
                 self.add_error(field, message)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(BureauForm):
     reason = forms.CharField(
         label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ScoredAssessmentForm(forms.Form):
+class ScoredAssessmentForm(BureauForm):
     """Staff entry of an assessment made elsewhere: scores and scenario levels as reported."""
 
     enterprise = forms.ModelChoiceField(
         label=_("企业"), queryset=Enterprise.objects.order_by("name")
     )
-    assessed_on = forms.DateField(
-        label=_("评测日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    assessed_on = forms.DateField(label=_("评测日期"), widget=DateInput())
     source = forms.ChoiceField(
         label=_("来源"),
         choices=[

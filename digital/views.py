@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import ensure_current
 from bureau.roles import Role
 
 from . import charts, exports, selectors, services
@@ -110,23 +112,25 @@ def portal_assessment_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "save")
         try:
-            if action == "submit":
-                services.submit_assessment(
+            with transaction.atomic():
+                ensure_current(assessment, form.submitted_token())
+                if action == "submit":
+                    services.submit_assessment(
+                        assessment,
+                        answers=form.answers(),
+                        scenario_levels=form.scenario_levels(),
+                        user=request.user,
+                    )
+                    messages.success(request, _("评测已提交，结果如下。"))
+                    return redirect("digital:assessment_detail", assessment.pk)
+                services.save_draft(
                     assessment,
                     answers=form.answers(),
                     scenario_levels=form.scenario_levels(),
                     user=request.user,
                 )
-                messages.success(request, _("评测已提交，结果如下。"))
-                return redirect("digital:assessment_detail", assessment.pk)
-            services.save_draft(
-                assessment,
-                answers=form.answers(),
-                scenario_levels=form.scenario_levels(),
-                user=request.user,
-            )
-            messages.success(request, _("草稿已保存，可随时回来继续填写。"))
-            return redirect("digital:portal_assessment_edit", assessment.pk)
+                messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+                return redirect("digital:portal_assessment_edit", assessment.pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form.add_service_errors(exc.message_dict)

@@ -74,8 +74,21 @@ class EnterpriseAdmin(PortalImportExportAdmin):
     )
 
 
+class LockedPeriodReadOnlyMixin:
+    """Figures of a locked period open read-only: values, no inputs, no save or delete."""
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and self.locking_period(obj) is not None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
 @admin.register(AnnualFigures)
-class AnnualFiguresAdmin(PortalImportExportAdmin):
+class AnnualFiguresAdmin(LockedPeriodReadOnlyMixin, PortalImportExportAdmin):
     resource_classes = [AnnualFiguresResource]
     list_display = ("enterprise", "year", "revenue", "rd_expense", "employees", "tech_staff")
     list_filter = ("year",)
@@ -83,15 +96,24 @@ class AnnualFiguresAdmin(PortalImportExportAdmin):
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)
 
+    @staticmethod
+    def locking_period(obj: AnnualFigures):
+        period = obj.locking_period()
+        return period if period is not None and period.is_locked else None
+
 
 @admin.register(QuarterlyFigures)
-class QuarterlyFiguresAdmin(PortalImportExportAdmin):
+class QuarterlyFiguresAdmin(LockedPeriodReadOnlyMixin, PortalImportExportAdmin):
     resource_classes = [QuarterlyFiguresResource]
     list_display = ("enterprise", "period", "revenue_ytd", "rd_expense_ytd", "tax_ytd", "employees")
     list_filter = ("period__year", "period__quarter")
     search_fields = ("enterprise__name", "enterprise__credit_code")
     list_select_related = ("enterprise", "period")
     autocomplete_fields = ("enterprise",)
+
+    @staticmethod
+    def locking_period(obj: QuarterlyFigures):
+        return obj.period if obj.period.is_locked else None
 
 
 @admin.register(EnterpriseAccount)

@@ -1,17 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
+from bureau.formfields import BureauForm, BureauModelForm, DateInput
 from bureau.models import ALLOWED_TRANSITIONS, ApplicationStatus, Level
 
 from .models import AnnualFigures, Enterprise, Qualification, QuarterlyFigures
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class EnterpriseProfileForm(forms.ModelForm):
+class EnterpriseProfileForm(OptimisticLockFormMixin, BureauModelForm):
     """What an enterprise user may change of its own profile (not its code or zone)."""
+
+    wan_fields = ("registered_capital",)
 
     class Meta:
         model = Enterprise
@@ -31,13 +31,31 @@ class EnterpriseProfileForm(forms.ModelForm):
         widgets = {"established_on": DateInput()}
 
 
-class QuarterlyFiguresForm(forms.ModelForm):
+class QuarterlyFiguresForm(OptimisticLockFormMixin, BureauModelForm):
+    """Year-to-date figures of one period; amounts typed in 万元, stored in 元."""
+
+    wan_fields = ("revenue_ytd", "rd_expense_ytd", "industrial_output_ytd", "tax_ytd")
+
     class Meta:
         model = QuarterlyFigures
         fields = ["revenue_ytd", "rd_expense_ytd", "industrial_output_ytd", "tax_ytd", "employees"]
 
 
-class AnnualFiguresForm(forms.ModelForm):
+class AnnualFiguresForm(OptimisticLockFormMixin, BureauModelForm):
+    """A year's figures; amounts typed in 万元, stored in 元."""
+
+    wan_fields = (
+        "revenue",
+        "main_business_revenue",
+        "rd_expense",
+        "cost_expense_total",
+        "hitech_product_revenue",
+        "total_assets",
+        "total_liabilities",
+        "net_profit",
+        "equity_financing",
+    )
+
     class Meta:
         model = AnnualFigures
         fields = [
@@ -61,7 +79,7 @@ class AnnualFiguresForm(forms.ModelForm):
         ]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BureauForm):
     """Move a qualification to a next status the shared flow allows."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
@@ -87,7 +105,7 @@ class TransitionForm(forms.Form):
         return {name: data[name] for name in names if data.get(name) not in (None, "")}
 
 
-class CandidatesForm(forms.Form):
+class CandidatesForm(BureauForm):
     batch_year = forms.IntegerField(label=_("申报批次年度"), min_value=2000, max_value=2100)
     enterprises = forms.ModelMultipleChoiceField(
         label=_("企业"),

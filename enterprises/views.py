@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
-from bureau.models import ApplicationStatus, ReportingPeriod
+from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_sections
 
 from . import eligibility, exports, selectors, services, tasks
@@ -116,17 +116,28 @@ def portal_quarterly_edit(request, period_id: int):
     instance = QuarterlyFigures.objects.filter(enterprise=request.enterprise, period=period).first()
     if instance is None:
         instance = QuarterlyFigures(enterprise=request.enterprise, period=period)
+    if period.is_locked:
+        # A locked period shows its values, not inputs; a POST (an old tab) changes nothing.
+        form = QuarterlyFiguresForm(instance=instance)
+        messages.warning(
+            request,
+            _("%(p)s已锁定，数据只能查看；如需更正，请联系局工作人员解锁。") % {"p": period},
+        )
+        return render(
+            request,
+            "enterprises/portal_quarterly_edit.html",
+            {"form": form, "period": period, "read_only": True},
+        )
     form = QuarterlyFiguresForm(request.POST or None, instance=instance)
-    if period.is_locked and request.method != "POST":
-        messages.warning(request, _("该填报期已锁定，只能查看。"))
     if request.method == "POST" and form.is_valid():
-        figures = form.save(commit=False)
-        figures.submitted_by = request.user
-        figures.save()
+        form.instance.submitted_by = request.user
+        form.save()
         messages.success(request, _("%(p)s数据已保存。") % {"p": period})
         return redirect("enterprises:portal_quarterly")
     return render(
-        request, "enterprises/portal_quarterly_edit.html", {"form": form, "period": period}
+        request,
+        "enterprises/portal_quarterly_edit.html",
+        {"form": form, "period": period, "read_only": False},
     )
 
 
@@ -136,10 +147,15 @@ def portal_annual(request):
     this_year = timezone.localdate().year
     years = sorted({this_year - 1, this_year - 2, *(f.year for f in figures)}, reverse=True)
     by_year = {f.year: f for f in figures}
+    locked = set(
+        ReportingPeriod.objects.filter(
+            year__in=years, quarter=4, status=PeriodStatus.LOCKED
+        ).values_list("year", flat=True)
+    )
     return render(
         request,
         "enterprises/portal_annual.html",
-        {"rows": [(y, by_year.get(y)) for y in years]},
+        {"rows": [(y, by_year.get(y), y in locked) for y in years]},
     )
 
 
@@ -150,12 +166,28 @@ def portal_annual_edit(request, year: int):
     instance = AnnualFigures.objects.filter(enterprise=request.enterprise, year=year).first()
     if instance is None:
         instance = AnnualFigures(enterprise=request.enterprise, year=year)
+    locking = instance.locking_period()
+    if locking is not None and locking.is_locked:
+        messages.warning(
+            request,
+            _("%(y)s年度数据已随%(p)s锁定，只能查看；如需更正，请联系局工作人员解锁。")
+            % {"y": year, "p": locking},
+        )
+        return render(
+            request,
+            "enterprises/portal_annual_edit.html",
+            {"form": AnnualFiguresForm(instance=instance), "year": year, "read_only": True},
+        )
     form = AnnualFiguresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("%(y)s年度数据已保存。") % {"y": year})
         return redirect("enterprises:portal_annual")
-    return render(request, "enterprises/portal_annual_edit.html", {"form": form, "year": year})
+    return render(
+        request,
+        "enterprises/portal_annual_edit.html",
+        {"form": form, "year": year, "read_only": False},
+    )
 
 
 # --- The tier ladder (梯次培育) ------------------------------------------------------------------

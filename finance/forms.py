@@ -1,4 +1,4 @@
-"""Input forms of technology finance. Amounts are typed in 万元 and stored in 元."""
+"""Input forms of technology finance. Amounts are typed in 万元 and stored in 元 (WanField)."""
 
 from decimal import Decimal
 
@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bureau.formfields import BureauForm, BureauModelForm, DateInput, WanField
 from bureau.models import ActivityKind
 from enterprises.industries import DIVISION_CHOICES
 from enterprises.models import Enterprise, SizeClass
@@ -20,14 +21,12 @@ from .models import (
 )
 from .tiers import TIER_CHOICES
 
-WAN = Decimal(10000)
 
-
-def wan_field(label: str, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+def wan_field(label: str, *, required: bool = True) -> WanField:
+    """A positive amount typed in 万元; cleaned to 元."""
+    return WanField(
         label=label,
-        max_digits=12,
-        decimal_places=2,
+        max_digits=16,
         required=required,
         min_value=Decimal("0.01"),
         error_messages={"min_value": _("金额必须大于0。")},
@@ -47,7 +46,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str])
             form.add_error(name, error)
 
 
-class ProductAdminForm(forms.ModelForm):
+class ProductAdminForm(BureauModelForm):
     """The product's eligibility lists as checkboxes instead of raw JSON."""
 
     eligible_tiers = forms.MultipleChoiceField(
@@ -96,7 +95,7 @@ class ProductAdminForm(forms.ModelForm):
         ]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(BureauModelForm):
     """A financing need as an enterprise user (or staff, with `with_enterprise`) enters it."""
 
     amount_wan = wan_field(_("融资金额（万元）"))
@@ -110,7 +109,7 @@ class NeedForm(forms.ModelForm):
             "collateral_note",
             "wanted_by",
         ]
-        widgets = {"wanted_by": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"wanted_by": DateInput()}
 
     def __init__(self, *args, with_enterprise: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -122,21 +121,23 @@ class NeedForm(forms.ModelForm):
                 **self.fields,
             }
         self.order_fields(["enterprise", "amount_wan"])
+        if self.instance.pk is not None:
+            self.fields["amount_wan"].initial = self.instance.amount
 
     def service_fields(self) -> dict:
-        """Keyword arguments for services.post_need (amount in 元)."""
+        """Keyword arguments for services.post_need (amount in 元: WanField cleans to 元)."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["amount"] = self.cleaned_data["amount_wan"] * WAN
+        data["amount"] = self.cleaned_data["amount_wan"]
         return data
 
 
-class EventForm(forms.Form):
+class EventForm(BureauForm):
     kind = forms.ModelChoiceField(
         label=_("活动类型"),
         queryset=ActivityKind.objects.all(),
         help_text=_("政银推进会、银企对接会或其他活动。"),
     )
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     topic = forms.CharField(label=_("主题"), max_length=200)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     co_organizer = forms.CharField(label=_("协办单位"), max_length=100, required=False)
@@ -159,7 +160,7 @@ class EventForm(forms.Form):
         ).first()
 
 
-class SigningForm(forms.Form):
+class SigningForm(BureauForm):
     enterprise = forms.ModelChoiceField(
         label=_("企业"), queryset=Enterprise.objects.filter(is_active=True)
     )
@@ -178,7 +179,7 @@ class SigningForm(forms.Form):
         help_text=_("签约后该需求标记为已满足。"),
     )
     amount_wan = wan_field(_("签约金额（万元）"))
-    signed_on = forms.DateField(label=_("签约日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("签约日期"), widget=DateInput())
 
     def __init__(self, *args, event: FinanceEvent | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -189,23 +190,19 @@ class SigningForm(forms.Form):
                 self.fields["need"].queryset = presented
 
 
-class DisbursementForm(forms.Form):
+class DisbursementForm(BureauForm):
     amount_wan = wan_field(_("放款金额（万元）"))
-    disbursed_on = forms.DateField(
-        label=_("放款日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    disbursed_on = forms.DateField(label=_("放款日期"), widget=DateInput())
 
 
-class SchemeAdvanceForm(forms.Form):
-    on = forms.DateField(
-        label=_("进入下一阶段日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class SchemeAdvanceForm(BureauForm):
+    on = forms.DateField(label=_("进入下一阶段日期"), widget=DateInput())
     remark = forms.CharField(
         label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(BureauForm):
     event = forms.ModelChoiceField(label=_("邀请参加活动"), queryset=FinanceEvent.objects.none())
     bank = forms.ModelChoiceField(
         label=_("同时邀请机构"), queryset=Institution.objects.all(), required=False

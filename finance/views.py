@@ -14,7 +14,6 @@ from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, 
 
 from . import selectors, services
 from .forms import (
-    WAN,
     DisbursementForm,
     EventForm,
     InviteForm,
@@ -200,7 +199,7 @@ def event_detail(request, pk: int):
                     bank=data["bank"],
                     product=data["product"],
                     need=data["need"],
-                    amount=data["amount_wan"] * WAN,
+                    amount=data["amount_wan"],
                     signed_on=data["signed_on"],
                     by=request.user,
                 )
@@ -246,7 +245,7 @@ def signing_detail(request, pk: int):
             try:
                 services.record_disbursement(
                     signing=signing,
-                    amount=form.cleaned_data["amount_wan"] * WAN,
+                    amount=form.cleaned_data["amount_wan"],
                     disbursed_on=form.cleaned_data["disbursed_on"],
                 )
             except ValidationError as exc:

@@ -4,12 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bureau.models import ALLOWED_TRANSITIONS, ApplicationStatus, Level
+from bureau.formfields import BureauForm, BureauModelForm, DateInput
+from bureau.models import ALLOWED_TRANSITIONS, Application, ApplicationStatus, Level
 from enterprises.models import Enterprise
 
 from .models import ExitReason, GraduationBasis, Tenancy
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 # Forward moves first, so the likely next step is the one preselected.
 MOVE_ORDER = [
@@ -23,7 +22,7 @@ MOVE_ORDER = [
 ]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BureauForm):
     """The next status of an application; approval asks for the level and certificate."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
@@ -32,11 +31,11 @@ class TransitionForm(forms.Form):
         label=_("认定级别"), required=False, choices=[("", "—"), *Level.choices]
     )
     certificate_no = forms.CharField(label=_("证书编号"), required=False, max_length=80)
-    approved_on = forms.DateField(label=_("认定日期"), required=False, widget=DATE)
-    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
-    valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DATE)
+    approved_on = forms.DateField(label=_("认定日期"), required=False, widget=DateInput())
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DateInput())
 
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args, application: Application, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.application = application
         allowed = ALLOWED_TRANSITIONS[application.status]
@@ -66,7 +65,7 @@ class TransitionForm(forms.Form):
         return fields
 
 
-class AdmitTenantForm(forms.ModelForm):
+class AdmitTenantForm(BureauModelForm):
     enterprise = forms.ModelChoiceField(
         label=_("企业"), queryset=Enterprise.objects.filter(is_active=True).order_by("name")
     )
@@ -74,11 +73,11 @@ class AdmitTenantForm(forms.ModelForm):
     class Meta:
         model = Tenancy
         fields = ["enterprise", "entered_on", "area_m2", "note"]
-        widgets = {"entered_on": DATE}
+        widgets = {"entered_on": DateInput()}
 
 
-class EndTenancyForm(forms.Form):
-    exited_on = forms.DateField(label=_("离孵日期"), widget=DATE)
+class EndTenancyForm(BureauForm):
+    exited_on = forms.DateField(label=_("离孵日期"), widget=DateInput())
     exit_reason = forms.ChoiceField(label=_("离孵原因"), choices=ExitReason.choices)
     graduation_basis = forms.ChoiceField(
         label=_("毕业条件"), required=False, choices=[("", "—"), *GraduationBasis.choices]

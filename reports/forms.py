@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
+from bureau.concurrency import OptimisticLockFormMixin
+from bureau.formfields import BureauForm, BureauModelForm
 from bureau.models import MAX_YEAR, MIN_YEAR, Target
 from bureau.uploads import guard_upload
 
@@ -21,7 +23,7 @@ from .models import (
 )
 
 
-class SummaryCreateForm(forms.Form):
+class SummaryCreateForm(BureauForm):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +41,7 @@ class SummaryCreateForm(forms.Form):
         return year
 
 
-class SummaryForm(forms.ModelForm):
+class SummaryForm(OptimisticLockFormMixin, BureauModelForm):
     class Meta:
         model = AnnualSummary
         fields = ["title", "organisation", "document_date"]
@@ -80,7 +82,7 @@ ROUNDABLE_KEYS = (
 )
 
 
-class ParagraphForm(forms.ModelForm):
+class ParagraphForm(OptimisticLockFormMixin, BureauModelForm):
     class Meta:
         model = NarrativeParagraph
         fields = ["text", "order"]
@@ -93,7 +95,7 @@ class ParagraphForm(forms.ModelForm):
         return text
 
 
-class PlanItemForm(forms.ModelForm):
+class PlanItemForm(OptimisticLockFormMixin, BureauModelForm):
     """A plan item of section 四; its targets are the following year's."""
 
     class Meta:
@@ -111,7 +113,7 @@ class PlanItemForm(forms.ModelForm):
         self.fields["targets"].label = _("关联%(y)s年度目标") % {"y": summary.year + 1}
 
 
-class NewTargetForm(forms.ModelForm):
+class NewTargetForm(BureauModelForm):
     """Create a target of the following year straight from a plan item."""
 
     class Meta:
@@ -124,12 +126,13 @@ class NewTargetForm(forms.ModelForm):
 
     def clean_figure_key(self) -> str:
         key = self.cleaned_data["figure_key"].strip()
-        if Target.objects.filter(year=self.instance.year, figure_key=key).exists():
+        others = Target.objects.filter(year=self.instance.year, figure_key=key)
+        if others.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("该年度已有此指标的目标。"))
         return key
 
 
-class ExportForm(forms.Form):
+class ExportForm(BureauForm):
     fmt = forms.ChoiceField(label=_("格式"), choices=ExportFormat.choices)
     appendix = forms.ChoiceField(
         label=_("Word附件"),
@@ -142,7 +145,7 @@ class ExportForm(forms.Form):
         return self.cleaned_data.get("appendix") or ExportAppendix.FIGURES
 
 
-class WordTemplateForm(forms.ModelForm):
+class WordTemplateForm(BureauModelForm):
     class Meta:
         model = WordTemplate
         fields = ["name", "file"]

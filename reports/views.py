@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
+from bureau.concurrency import ensure_current
 from talent.selectors import can_view_personal_data
 
 from . import services
@@ -311,7 +312,11 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已恢复所选版本。"))
             return redirect("reports:paragraph_edit", pk=paragraph.pk)
         if form.is_valid():
-            services.save_paragraph(form.instance, text=form.cleaned_data["text"], by=request.user)
+            with transaction.atomic():
+                ensure_current(form.instance, form.submitted_token())
+                services.save_paragraph(
+                    form.instance, text=form.cleaned_data["text"], by=request.user
+                )
             messages.success(request, _("段落已保存。"))
             return redirect(back)
     history = list(

@@ -1,19 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
+from bureau.formfields import BureauForm, BureauModelForm, DateInput, WanField
 from bureau.models import ALLOWED_TRANSITIONS, ApplicationStatus
 
 from .models import CooperationAgreement, Talent, TechnologyDemand
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TalentForm(forms.ModelForm):
+class TalentForm(OptimisticLockFormMixin, BureauModelForm):
     """A roster entry, for an enterprise's own staff (the enterprise is set by the view)."""
 
     class Meta:
@@ -36,7 +31,7 @@ class TalentForm(forms.ModelForm):
         widgets = {"registered_on": DateInput(), "left_on": DateInput()}
 
 
-class TalentFilterForm(forms.Form):
+class TalentFilterForm(BureauForm):
     q = forms.CharField(label=_("企业名称"), required=False)
     category = forms.ChoiceField(label=_("人才类别"), required=False)
     title_level = forms.ChoiceField(label=_("职称级别"), required=False)
@@ -49,7 +44,11 @@ class TalentFilterForm(forms.Form):
             self.fields[name].choices = [("", _("全部")), *choices]
 
 
-class DemandForm(forms.ModelForm):
+class DemandForm(BureauModelForm):
+    """A technology demand; the budget typed in 万元 as the demand lists show it."""
+
+    wan_fields = ("budget",)
+
     class Meta:
         model = TechnologyDemand
         fields = ("title", "description", "field", "budget", "raised_on", "deadline")
@@ -60,7 +59,9 @@ class DemandForm(forms.ModelForm):
         }
 
 
-class AgreementFromMatchForm(forms.ModelForm):
+class AgreementFromMatchForm(BureauModelForm):
+    wan_fields = ("value",)
+
     class Meta:
         model = CooperationAgreement
         fields = ("kind", "title", "signed_on", "start_on", "end_on", "value", "notes")
@@ -72,16 +73,16 @@ class AgreementFromMatchForm(forms.ModelForm):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BureauForm):
     """Move a talent application on; money fields are used when approving."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
     remark = forms.CharField(label=_("备注"), required=False)
-    amount_granted = forms.DecimalField(
-        label=_("核定金额（元）"), required=False, min_value=0, decimal_places=2
+    amount_granted = WanField(
+        label=_("核定金额（万元）"), required=False, min_value=0, max_digits=14
     )
 
-    def __init__(self, *args, current: str, **kwargs):
+    def __init__(self, *args, current: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS[current]
         self.fields["to_status"].choices = [
@@ -89,8 +90,6 @@ class TransitionForm(forms.Form):
         ]
 
 
-class PaymentForm(forms.Form):
-    amount_paid = forms.DecimalField(
-        label=_("已拨付金额（元）"), min_value=0, decimal_places=2, max_digits=14
-    )
+class PaymentForm(BureauForm):
+    amount_paid = WanField(label=_("已拨付金额（万元）"), min_value=0, max_digits=14)
     paid_on = forms.DateField(label=_("拨付日期"), widget=DateInput())

@@ -66,6 +66,16 @@ def log_personal_data_access(
         for t in talents
     ]
     PersonalDataAccess.objects.bulk_create(rows)
+    if rows:
+        from audit.services import record_personal_data
+
+        record_personal_data(
+            user=user,
+            model="talent.Talent",
+            ids=[r.talent_id for r in rows],
+            context=context,
+            path=path,
+        )
     return len(rows)
 
 

@@ -354,9 +354,8 @@ def portal_talent_edit(request, pk: int | None = None):
             )
     form = TalentForm(request.POST or None, instance=talent)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        obj.enterprise = request.enterprise
-        obj.save()
+        form.instance.enterprise = request.enterprise
+        form.save()
         messages.success(request, _("人才信息已保存。"))
         return redirect("talent:portal_talents")
     return render(request, "talent/portal_talent_form.html", {"form": form, "talent": talent})

@@ -4,7 +4,7 @@ permission, masked for everyone else."""
 
 from django import template
 
-from bureau.personal_data import shown
+from bureau.personal_data import can_view_personal_data, shown
 
 register = template.Library()
 
@@ -12,4 +12,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def personal(context: template.Context, obj, field: str) -> str:
     request = context.get("request")
-    return shown(getattr(request, "user", None) or context.get("user"), obj, field)
+    user = getattr(request, "user", None) or context.get("user")
+    value = shown(user, obj, field)
+    if obj is not None and getattr(obj, field, None) and can_view_personal_data(user, type(obj)):
+        from audit.services import note_unmasked_read
+
+        note_unmasked_read(request, obj)
+    return value

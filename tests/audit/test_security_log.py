@@ -195,3 +195,39 @@ def test_client_address_believes_only_trusted_proxies(remote, forwarded, trusted
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXIES=trusted):
         assert client_ip(request) == expected
+
+
+def _grant(user, model) -> None:
+    from bureau.personal_data import permission_for
+
+    app_label, codename = permission_for(model).split(".")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+
+
+def test_an_unmasked_page_view_of_contact_data_is_one_security_event(staff_user, staff_client):
+    from enterprises.models import Enterprise
+    from tests.factories import EnterpriseFactory
+
+    firm = EnterpriseFactory(contact_person="王建国", contact_phone="13912345678")
+    url = reverse("enterprises:detail", args=[firm.pk])
+    staff_client.get(url)
+    assert not SecurityEvent.objects.filter(kind=EventKind.PERSONAL_DATA).exists()  # masked
+    _grant(staff_user, Enterprise)
+    assert "13912345678" in staff_client.get(url).content.decode()
+    event = SecurityEvent.objects.get(kind=EventKind.PERSONAL_DATA)
+    assert event.username == "staff" and event.path == url
+    assert event.detail["model"] == "enterprises.Enterprise" and event.detail["ids"] == [firm.pk]
+
+
+def test_an_unmasked_roster_read_in_the_admin_is_in_the_security_log(staff_user, staff_client):
+    from talent.models import Talent
+    from tests.talent.factories import TalentFactory
+
+    talents = TalentFactory.create_batch(3)
+    _grant(staff_user, Talent)
+    assert staff_client.get(reverse("admin:talent_talent_changelist")).status_code == 200
+    event = SecurityEvent.objects.get(kind=EventKind.PERSONAL_DATA)
+    assert event.detail["model"] == "talent.Talent"
+    assert sorted(event.detail["ids"]) == sorted(t.pk for t in talents)

@@ -105,8 +105,8 @@ def test_admin_lock_action_then_admin_edit_is_refused(sysadmin_client, staff_cli
         url,
         {"enterprise": figures.enterprise.pk, "period": figures.period.pk, "revenue_ytd": "1"},
     )
-    assert response.status_code == 200  # the form comes back with the error
-    assert "已锁定" in response.content.decode()
+    # Figures of a locked period open view-only in the admin: a save is forbidden outright.
+    assert response.status_code == 403
     figures.refresh_from_db()
     assert figures.revenue_ytd == Decimal("8000000")
 
@@ -128,7 +128,8 @@ def test_portal_saves_into_an_open_period(enterprise_client, enterprise, enterpr
     )
     assert response.status_code == 302
     saved = QuarterlyFigures.objects.get(enterprise=enterprise, period=period)
-    assert saved.revenue_ytd == Decimal("100") and saved.submitted_by == enterprise_user
+    # Typed in 万元, as the list beside it shows; stored in 元.
+    assert saved.revenue_ytd == Decimal("1000000") and saved.submitted_by == enterprise_user
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ from finance.models import (
     FinanceEvent,
     FinancialProduct,
     FinancingNeed,
+    GuaranteeScheme,
     Institution,
     InstitutionKind,
     ProductKind,
+    SchemeStage,
     Signing,
 )
 from tests.factories import EnterpriseFactory
@@ -96,3 +98,20 @@ class DisbursementFactory(factory.django.DjangoModelFactory):
     signing = factory.SubFactory(SigningFactory)
     amount = Decimal("5000000")
     disbursed_on = datetime.date(2024, 7, 27)
+
+
+class GuaranteeSchemeFactory(factory.django.DjangoModelFactory):
+    """A 科技担 scheme, launched (loans can be registered): the three shares add up to 100%."""
+
+    class Meta:
+        model = GuaranteeScheme
+
+    name = factory.Sequence(lambda n: f"科技担{n}号")
+    bank = factory.SubFactory(InstitutionFactory)
+    guarantor = factory.SubFactory(GuarantorFactory)
+    amplification_multiple = Decimal("10")
+    total_line = Decimal("100000000")
+    bank_share = Decimal("20")
+    guarantor_share = Decimal("60.5")
+    government_share = Decimal("19.5")
+    stage = SchemeStage.LAUNCHED
