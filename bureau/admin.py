@@ -2,16 +2,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import uploads
+from . import spreadsheets, uploads
 from .concurrency import OptimisticLockAdminMixin
 from .importing import (
     HEADER_ROWS,
@@ -154,6 +155,47 @@ class AllOrNothingImportMixin:
         return response
 
 
+class NeutralisedExportMixin:
+    """Admin exports offer only bureau.spreadsheets' formats (.xlsx and .csv, user text never a
+    formula); .xlsx keeps numbers and dates native, as django-import-export's own xlsx did."""
+
+    def get_export_formats(self):
+        return list(spreadsheets.EXPORT_FORMATS)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As ExportMixin.get_export_data, but "native types" follows the format's own flag:
+        # the library decides it by exact class (its BINARY_FORMATS), which ours are not.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.native_types, **kwargs
+        )
+        data.title = str(self.opts.verbose_name_plural)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+
+@checks.register(checks.Tags.admin)
+def check_exports_are_neutralised(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every admin that exports offers only bureau.spreadsheets' formats (no other path)."""
+    allowed = set(spreadsheets.EXPORT_FORMATS)
+    return [
+        checks.Error(
+            f"{type(model_admin).__name__} offers exports that bureau.spreadsheets does not "
+            "write: user text could become a formula.",
+            hint="Base the admin on PortalImportExportAdmin or NeutralisedExportMixin.",
+            obj=type(model_admin),
+            id="bureau.E001",
+        )
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, ExportMixin)
+        and not set(model_admin.get_export_formats()) <= allowed
+    ]
+
+
 # Every admin and inline of the portal is built on one of these, so that personal data stays
 # masked and out of lookups, search and ordering (bureau.personal_data_admin); a test walks
 # admin.site._registry to hold every app to it.
@@ -170,6 +212,7 @@ class PortalImportExportAdmin(
     PersonalDataAdminMixin,
     OptimisticLockAdminMixin,
     AllOrNothingImportMixin,
+    NeutralisedExportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
 ):

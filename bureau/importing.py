@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.results import RowResult
 
-from bureau import figures
+from bureau import figures, spreadsheets
 
 HEADER_ROWS = 1  # data row i of the dataset is Excel row i + HEADER_ROWS
 # A well-formed code (check character included) that belongs to no real enterprise: the
@@ -910,9 +910,7 @@ def dataset_title(resource: resources.ModelResource) -> str:
 
 
 def _as_text_cell(cell, value) -> None:
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # a value starting with = + - @ stays text, never a formula
+    spreadsheets.set_text_cell(cell, value)  # text stays text, never a formula
 
 
 def template_workbook(resource: BaseResource) -> bytes:

@@ -1,21 +1,13 @@
 """Excel writers of the digital app's staff lists: rows in, .xlsx bytes out."""
 
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 
-from openpyxl import Workbook
+from bureau import spreadsheets
 
 
 def xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """A one-sheet workbook (write-only mode, so large lists stay cheap)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """A one-sheet workbook through bureau.spreadsheets (user text never a formula)."""
+    return spreadsheets.rows_to_xlsx(title, headers, rows)
 
 
 def assessment_rows(assessments, dimension_codes: Sequence[str]) -> Iterable[list]:

@@ -1,8 +1,6 @@
 """Excel writers of the tier ladder: rows in, bytes out."""
 
-import io
-
-from openpyxl import Workbook
+from bureau import spreadsheets
 
 from .eligibility import Status
 from .models import QualificationKind
@@ -10,11 +8,10 @@ from .selectors import PrescreenRow
 
 
 def prescreen_workbook(kind: QualificationKind, rows: list[PrescreenRow], rule_set: str) -> bytes:
-    """The ranked pre-screening list of one kind, one row per enterprise (write-only mode)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=f"{kind.short_name or kind.name}预审")
-    sheet.append([f"{kind.name}预审名单（预估，非官方认定结果）", rule_set])
-    sheet.append(
+    """The ranked pre-screening list of one kind, one row per enterprise (bureau.spreadsheets:
+    an enterprise's own text, its name first of all, is never a formula)."""
+    return spreadsheets.rows_to_xlsx(
+        f"{kind.short_name or kind.name}预审",
         [
             "排名",
             "企业名称",
@@ -28,11 +25,8 @@ def prescreen_workbook(kind: QualificationKind, rows: list[PrescreenRow], rule_s
             "不符合项",
             "缺少数据",
             "需人工核实项",
-        ]
-    )
-    for n, row in enumerate(rows, start=1):
-        a = row.assessment
-        sheet.append(
+        ],
+        (
             [
                 n,
                 row.enterprise.name,
@@ -40,14 +34,24 @@ def prescreen_workbook(kind: QualificationKind, rows: list[PrescreenRow], rule_s
                 str(row.enterprise.zone or ""),
                 row.enterprise.get_size_class_display(),
                 str(row.tier or ""),
-                str(a.outcome.label),
-                float(a.score) if a.score is not None else None,
-                float(a.score_max) if a.score_max is not None else None,
-                "；".join(f"{r.label}（{r.value}，要求{r.threshold}）" for r in a.failed),
-                "；".join(a.missing),
-                "；".join(str(r.label) for r in a.rules if r.status == Status.MANUAL and r.counts),
+                str(row.assessment.outcome.label),
+                _number(row.assessment.score),
+                _number(row.assessment.score_max),
+                "；".join(
+                    f"{r.label}（{r.value}，要求{r.threshold}）" for r in row.assessment.failed
+                ),
+                "；".join(row.assessment.missing),
+                "；".join(
+                    str(r.label)
+                    for r in row.assessment.rules
+                    if r.status == Status.MANUAL and r.counts
+                ),
             ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            for n, row in enumerate(rows, start=1)
+        ),
+        preamble=[[f"{kind.name}预审名单（预估，非官方认定结果）", rule_set]],
+    )
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None

@@ -53,10 +53,6 @@ def _wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
 # --- Overview (with the leadership dashboard section) -------------------------------------------
 
 
@@ -224,8 +220,8 @@ def tenant_list(request):
                         t.incubator.name,
                         t.enterprise.name,
                         t.enterprise.credit_code,
-                        _date(t.entered_on),
-                        _date(t.exited_on),
+                        t.entered_on,
+                        t.exited_on,
                         t.get_exit_reason_display(),
                         t.get_graduation_basis_display(),
                     ]
@@ -259,9 +255,9 @@ def _application_cells(a) -> list:
         a.get_level_display(),
         a.get_status_display(),
         a.batch_year,
-        _date(a.approved_on),
+        a.approved_on,
         a.certificate_no,
-        _date(a.valid_to),
+        a.valid_to,
     ]
 
 

@@ -1,7 +1,9 @@
 """Excel (.xlsx) output in openpyxl's write-only mode: rows in, bytes out.
 
-A string that begins with =, +, - or @ is written as text with Excel's quote prefix, so Excel
-never evaluates it (CSV/formula injection); the writer never emits a formula.
+Every string is written as an inline string, never a formula; one that starts like a formula
+(bureau.spreadsheets.starts_like_formula: = + - @ tab CR, as OWASP lists them) also gets Excel's
+quote prefix, so it stays text when edited. This is the portal's spreadsheet writer
+(bureau/spreadsheets.py) specialised for the summary's large workbook.
 
 openpyxl builds the workbook (styles, column widths, frozen panes, charts, packaging), but the
 cells of each sheet are serialised here, straight into the sheet's XML part: openpyxl's
@@ -30,7 +32,9 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+from bureau.spreadsheets import FORMULA_TRIGGERS, starts_like_formula
+
+FORMULA_PREFIXES = FORMULA_TRIGGERS
 WAN_FORMAT = '#,##0.00" 万元"'
 DECIMAL_FORMAT = "#,##0.##"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -219,7 +223,7 @@ class _SheetRows:
     def _cell(self, ref: str, v, styles: _ColumnStyles) -> str:
         t = type(v)
         if t is str:
-            if v.startswith(FORMULA_PREFIXES):
+            if starts_like_formula(v):
                 s = styles["q"]
             else:
                 s = styles[str]
