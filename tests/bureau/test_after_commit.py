@@ -72,7 +72,7 @@ def test_portal_quarterly_save_succeeds_and_is_logged_when_the_cache_is_down(
 ):
     period = PeriodFactory(year=2025, quarter=2)
     url = f"/portal/quarterly/{period.pk}/"
-    response = post_back(enterprise_client, url, {"revenue_ytd": "1234567.00", "employees": "88"})
+    response = post_back(enterprise_client, url, {"revenue_ytd": "123.4567", "employees": "88"})
     assert response.status_code == 302
     assert response.url == "/portal/quarterly/"
     saved = QuarterlyFigures.objects.get(enterprise=enterprise, period=period)

@@ -41,9 +41,16 @@ def test_demo_accounts_print_passwords_once_and_log_in():
         "demo_leader",
         "demo_enterprise",
         "demo_admin",
+        "demo_security",
+        "demo_auditor",
     }
+    from django.contrib.auth.password_validation import validate_password
+
     for parts in lines:
-        assert User.objects.get(username=parts[2]).check_password(parts[4])
+        user = User.objects.get(username=parts[2])
+        assert user.check_password(parts[4])
+        validate_password(parts[4])  # the demo passwords meet the portal's own rules
+        assert not user.is_superuser  # 三权分立: administrators are roles
     again = io.StringIO()
     call_command("create_demo_accounts", stdout=again)
     assert "密码" not in again.getvalue().split("（")[0] and "用户名 demo" not in again.getvalue()

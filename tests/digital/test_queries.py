@@ -47,14 +47,15 @@ CASES = [
     # name, query string, expected queries beyond the staff request
     # assessment list: count + page (with enterprise, version, period joined)
     ("digital:assessment_list", "", 2),
-    # export: the current version + its questionnaire (4) + the rows (1)
-    ("digital:assessment_list", "?format=xlsx", 6),
+    # export: the current version + its questionnaire (4) + the rows (1) + the security
+    # log's record of the download (1)
+    ("digital:assessment_list", "?format=xlsx", 7),
     # visits: count + page with action counts annotated
     ("digital:visit_list", "", 2),
-    ("digital:visit_list", "?format=xlsx", 1),
+    ("digital:visit_list", "?format=xlsx", 2),  # the rows + the download's security-log row
     # deliveries: packages for the filter + count + page
     ("digital:delivery_list", "", 3),
-    ("digital:delivery_list", "?format=xlsx", 1),
+    ("digital:delivery_list", "?format=xlsx", 2),  # the rows + the download's security-log row
     # rounds: rounds with due counts + memberships + assessments in their quarters
     ("digital:round_list", "", 3),
     # overview: figures (9) + distribution, trend, project, milestones, allocations, totals (6)

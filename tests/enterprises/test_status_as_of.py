@@ -139,7 +139,8 @@ def test_the_figures_take_the_same_queries_however_many_records_moved_later(
         app = specialised()
         transition_application(app, S.REJECTED, at=at("2025-03-12"))
     # 1 registry aggregate, 1 aggregate over qualifications (each status read in the same
-    # query), kinds + tier counts, 1 next-year target.
-    with django_assert_num_queries(5):
+    # query), kinds + tier counts, 1 next-year target, and the two notes the summary names
+    # (expired-not-renewed and stalled applications by kind).
+    with django_assert_num_queries(7):
         figures = metrics.figures(2024)
     assert {f.key: f.value for f in figures}["enterprises.specialised_under_review"] == n

@@ -264,7 +264,7 @@ def test_export_summary_command_writes_both_formats(summary, tmp_path):
 
 def test_word_export_with_sparse_data_marks_figures_without_value(settings, tmp_path):
     """A year with almost no records (no targets, no scheme stage) still exports; figures
-    without a value say 暂无数据 in their table captions instead of failing the export."""
+    without a value are left out of the text and the table, never printed as 暂无数据."""
     import io as _io
 
     import docx as _docx
@@ -277,4 +277,4 @@ def test_word_export_with_sparse_data_marks_figures_without_value(settings, tmp_
     _Activity()
     data = _exports.build_docx(_ensure(2024).pk)
     text = "\n".join(p.text for p in _docx.Document(_io.BytesIO(data)).paragraphs)
-    assert "2024年度工作总结" in text and "暂无数据" in text
+    assert "2024年度工作总结" in text and "暂无数据" not in text
