@@ -35,10 +35,21 @@ class ParkZoneAdmin(PortalModelAdmin):
 
 
 class AnnualFiguresInline(PortalTabularInline):
+    """The enterprise's years at a glance, read-only: a year is changed on its own page, where a
+    locked year opens read-only and a stale form is refused (bureau.concurrency)."""
+
     model = AnnualFigures
     extra = 0
     fields = ("year", "revenue", "rd_expense", "employees", "tech_staff", "total_assets")
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class AccountInline(PortalTabularInline):

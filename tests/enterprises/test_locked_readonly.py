@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from bureau.models import PeriodStatus
 from enterprises.models import AnnualFigures, QuarterlyFigures
@@ -91,3 +92,19 @@ def test_staff_admin_opens_locked_figures_read_only(staff_client, locked_quarter
         assert response.status_code == 403, url
     figures.refresh_from_db()
     assert figures.revenue_ytd == Decimal("12345000")
+
+
+def test_the_enterprise_admin_lists_its_years_read_only(admin_client):
+    """The inline on the enterprise page edited locked years (and skipped the stale check);
+    a year now changes only on its own page."""
+    from tests.factories import EnterpriseFactory
+
+    firm = EnterpriseFactory()
+    figures = AnnualFigures.objects.create(enterprise=firm, year=2023, revenue=1000)
+    page = admin_client.get(reverse("admin:enterprises_enterprise_change", args=[firm.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert (
+        'name="annual_figures-0-revenue"' not in html and "annualfigures_set-0-revenue" not in html
+    )
+    assert reverse("admin:enterprises_annualfigures_change", args=[figures.pk]) in html
