@@ -11,8 +11,9 @@ from django.db import migrations
 FORWARD = """
 CREATE OR REPLACE FUNCTION audit_securityevent_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_securityevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'audit_securityevent is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_securityevent_append_only
