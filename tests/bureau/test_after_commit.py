@@ -60,6 +60,10 @@ def broker_down(monkeypatch, settings):
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     failing = mock.Mock(side_effect=OperationalError("[Errno 111] Connection refused"))
     monkeypatch.setattr(tasks.warm_dashboard, "apply_async", failing)
+    # The debounce key may be left by an earlier test in a real (shared) Redis cache.
+    from django.core.cache import cache
+
+    cache.delete("reports:warm-scheduled")
     return failing
 
 
