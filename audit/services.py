@@ -38,7 +38,9 @@ def record(
         detail=detail,
     )
     event.save()
-    logger.info("%s user=%s ip=%s path=%s %s", kind, event.username, event.ip, event.path, detail)
+    logger.info(
+        "%s user=%s ip=%s path=%s event=%s", kind, event.username, event.ip, event.path, event.pk
+    )
     return event
 
 

@@ -304,7 +304,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "access": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every security event is also a log line in production (to ship to the log platform);
+        # locally only warnings, so `make run` and migrate are not flooded.
+        "security": {
+            "handlers": ["console"],
+            "level": env.str("SECURITY_LOG_LEVEL", default="WARNING" if DEBUG else "INFO"),
+            "propagate": False,
+        },
     },
 }
 
