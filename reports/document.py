@@ -69,7 +69,7 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
     counters = {1: 0, 2: 0}
     used: dict[str, None] = {}
     for section in summary.sections.all():
-        paragraphs = list(section.paragraphs.all())
+        paragraphs = [p for p in section.paragraphs.all() if p.deleted_at is None]
         title = section.display_title
         if section.level == 1:
             counters[1] += 1

@@ -292,10 +292,15 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParagraphForm(request.POST or None, instance=paragraph)
     if request.method == "POST":
         if request.POST.get("delete"):
-            paragraph._history_user = request.user
-            paragraph.delete()
-            messages.success(request, _("段落已删除（历史中仍可查到）。"))
+            services.delete_paragraph(paragraph, by=request.user)
+            messages.success(
+                request, _("段落已删除，重新生成数据句时不会再加回（可在编辑页恢复）。")
+            )
             return redirect("reports:summary_edit", year=year)
+        if request.POST.get("undelete"):
+            services.restore_paragraph(paragraph, by=request.user)
+            messages.success(request, _("段落已恢复。"))
+            return redirect(back)
         if request.POST.get("accept_draft"):
             services.accept_draft(paragraph, by=request.user)
             messages.success(request, _("已采用新的数据起草稿。"))
