@@ -88,8 +88,12 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
                     "heading", 2, spec.numbered_heading(2, counters[2], title), section=section.code
                 )
             )
+        shown_heading = ""
         for paragraph in paragraphs:
-            if paragraph.heading:
+            # Items of one area carry its heading; it is printed where it changes, so that
+            # deleting an area's first item keeps the heading over the rest.
+            if paragraph.heading and paragraph.heading != shown_heading:
+                shown_heading = paragraph.heading
                 counters[2] += 1
                 blocks.append(
                     Block(
