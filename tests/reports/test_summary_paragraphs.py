@@ -255,3 +255,15 @@ def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summ
     paragraph.refresh_from_db()
     assert paragraph.deleted_at is None and "新培育高企35家" in paragraph.text
     assert not paragraph.is_edited and "新培育高企35家" in preview_text(staff_client)
+
+
+def test_deleting_a_drafted_paragraph_in_the_admin_sticks_as_well(summary, sysadmin_client):
+    paragraph = ladder(summary)
+    url = reverse("admin:reports_narrativeparagraph_delete", args=[paragraph.pk])
+    assert sysadmin_client.post(url, {"post": "yes"}).status_code == 302
+    services.regenerate(summary)
+    paragraph.refresh_from_db()  # still there, marked: re-drafting did not add it back
+    assert paragraph.deleted_at is not None
+    assert not NarrativeParagraph.objects.filter(
+        section__summary=summary, slot=paragraph.slot, deleted_at=None
+    ).exists()
