@@ -202,7 +202,9 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
     summary = summary_get(year=year)
     services.ensure_summary(year)
     changed = services.regenerate(summary)
-    kept = NarrativeParagraph.objects.filter(section__summary=summary).exclude(pending="").count()
+    offers = NarrativeParagraph.objects.filter(section__summary=summary).exclude(pending="")
+    kept = offers.filter(deleted_at=None).count()
+    deleted = offers.exclude(deleted_at=None).count()
     if changed:
         messages.success(
             request,
@@ -215,6 +217,12 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
         messages.info(
             request,
             _("%(k)s段工作人员修改过的段落保留原文，新的起草稿附在旁边供选用。") % {"k": kept},
+        )
+    if deleted:
+        messages.info(
+            request,
+            _("%(k)s段已删除的段落数据有变化，仍保持删除；新的起草稿附在编辑页供选用。")
+            % {"k": deleted},
         )
     return redirect("reports:summary_preview", year=year)
 

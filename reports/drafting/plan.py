@@ -566,7 +566,7 @@ def plan(facts: Facts) -> list[Draft]:
     """Section 四's items, area by area: next year's targets, then the open pipelines."""
     items: list[Item] = []
     with_next = {k: t for k, t in facts.next_targets.items() if t.value}
-    carry = {} if facts.next_targets else {k: t for k, t in facts.targets.items() if t.value}
+    carry = {} if with_next else {k: t for k, t in facts.targets.items() if t.value}
     for area in (*AREAS, OTHER):
         for key in sorted(with_next):
             if area_of(key) is area:

@@ -233,7 +233,8 @@ def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summ
 
     # Its own figure changes: the new draft waits beside the deleted paragraph, not in the text.
     STATE["hitech"] = 31
-    services.regenerate(summary)
+    response = staff_client.post(reverse("reports:summary_regenerate", args=[2024]), follow=True)
+    assert "1段已删除的段落数据有变化，仍保持删除" in response.content.decode()
     paragraph.refresh_from_db()
     assert paragraph.deleted_at is not None and "新培育高企31家" in paragraph.pending
     assert "新培育高企31家" not in preview_text(staff_client)
