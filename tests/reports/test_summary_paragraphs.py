@@ -268,3 +268,34 @@ def test_deleting_a_drafted_paragraph_in_the_admin_sticks_as_well(summary, sysad
     assert not NarrativeParagraph.objects.filter(
         section__summary=summary, slot=paragraph.slot, deleted_at=None
     ).exists()
+
+
+def test_plan_items_of_one_area_share_one_heading_which_outlives_its_first_item(
+    summary, staff_client
+):
+    from tests.factories import TargetFactory
+
+    TargetFactory(
+        year=2025,
+        figure_key="enterprises.hitech_new",
+        label="新培育高新技术企业",
+        target_value=30,
+        unit="家",
+    )
+    TargetFactory(year=2025, target_value=15)
+    services.regenerate(summary)
+
+    def plan_blocks():
+        blocks = build(summary_get(year=2024), {}).blocks
+        return [b for b in blocks if b.section == "plan"]
+
+    blocks = plan_blocks()
+    headings = [b.plain for b in blocks if b.kind == "heading" and b.level == 2]
+    assert headings == ["（一）持续做好梯次培育"]
+    items = [b for b in blocks if b.kind == "drafted"]
+    assert len(items) == 2  # one per 2025 target
+    first = NarrativeParagraph.objects.get(pk=items[0].paragraph_id)
+    staff_client.post(reverse("reports:paragraph_edit", args=[first.pk]), {"delete": "1"})
+    blocks = plan_blocks()
+    assert [b.plain for b in blocks if b.kind == "heading" and b.level == 2] == headings
+    assert [b.paragraph_id for b in blocks if b.kind == "drafted"] == [items[1].paragraph_id]
