@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from bureau.asof import period_end, status_as_of
 from bureau.figures import Figure
-from bureau.models import ApplicationStatus, Level, Target
+from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, Level, Target
 
 from .models import Enterprise, Qualification, QualificationKind, QuarterlyFigures
 
@@ -149,7 +149,8 @@ def figures(
 
     Queries: 1 for the registry counts, 1 aggregate over qualifications for every ladder
     count, 2 for the tiers held at the period's end (kinds, counts), 1 for next year's
-    innovative-SME target. With `keys` (the figures a caller needs), groups none of whose
+    innovative-SME target, 2 for expired and stalled ones, 1 for the applications open at the
+    period's end by kind. With `keys` (the figures a caller needs), groups none of whose
     figures is asked for are skipped, with their queries.
     """
 
@@ -185,7 +186,43 @@ def figures(
         result.append(_innovative_expected(year, quarter))
     if wanted("enterprises.expired_not_renewed", "enterprises.applications_stalled"):
         result.extend(_follow_up(year, quarter))
+    if wanted(PENDING_PREFIX):
+        result.extend(_pending(year, quarter))
     return result
+
+
+PENDING_PREFIX = "enterprises.applications_pending."
+
+
+def _pending(year: int, quarter: int | None) -> list[Figure]:
+    """Applications still open at the period's end (申报准备/已申报/审核中, as they stood that
+    day), one figure per qualification kind that has any: next year's pipeline (summary
+    section 四). Notes give the count by stage, 'status code|count'. One query."""
+    qualifications = ladder(year, quarter)
+    open_then = Q(status_then__in=IN_PROGRESS_STATUSES)
+    rows = (
+        qualifications.filter(open_then)
+        .values_list("kind__code", "kind__name", "status_then")
+        .annotate(n=Count("pk"))
+        .order_by("kind__pk", "kind__code")
+    )
+    by_kind: dict[str, tuple[str, dict[str, int]]] = {}
+    for code, name, status, n in rows:
+        by_kind.setdefault(code, (name, {}))[1][status] = n
+    return [
+        Figure(
+            key=f"{PENDING_PREFIX}{code}",
+            label=_("正在申报的%(kind)s") % {"kind": name},
+            unit="家",
+            value=sum(stages.values()),
+            year=year,
+            quarter=quarter,
+            records=_records(qualifications, open_then & Q(kind__code=code)),
+            section="四",
+            notes=tuple(f"{s}|{stages[s]}" for s in IN_PROGRESS_STATUSES if stages.get(s)),
+        )
+        for code, (name, stages) in by_kind.items()
+    ]
 
 
 # An application still submitted or under review this many days after its last status change

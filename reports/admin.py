@@ -47,10 +47,23 @@ class SummarySectionAdmin(PortalHistoryAdmin):
 
 @admin.register(NarrativeParagraph)
 class NarrativeParagraphAdmin(PortalHistoryAdmin):
-    list_display = ["section", "order", "__str__", "updated_by", "updated_at"]
+    list_display = ["section", "order", "__str__", "updated_by", "updated_at", "deleted_at"]
     list_filter = ["section__summary__year", "section__code"]
     search_fields = ["text"]
     list_select_related = ["section__summary", "updated_by"]
+
+    # Deleting here marks the paragraph as the edit page does, so that re-drafting does not
+    # bring a drafted one back (services.delete_paragraph).
+    def delete_model(self, request, obj: NarrativeParagraph) -> None:
+        from .services import delete_paragraph
+
+        delete_paragraph(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        from .services import delete_paragraph
+
+        for paragraph in queryset.filter(deleted_at=None):
+            delete_paragraph(paragraph, by=request.user)
 
 
 @admin.register(PlanItem)

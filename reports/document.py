@@ -69,7 +69,7 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
     counters = {1: 0, 2: 0}
     used: dict[str, None] = {}
     for section in summary.sections.all():
-        paragraphs = list(section.paragraphs.all())
+        paragraphs = [p for p in section.paragraphs.all() if p.deleted_at is None]
         title = section.display_title
         if section.level == 1:
             counters[1] += 1
@@ -88,8 +88,12 @@ def build(summary: AnnualSummary, values: dict[str, spec.FigureValue]) -> Summar
                     "heading", 2, spec.numbered_heading(2, counters[2], title), section=section.code
                 )
             )
+        shown_heading = ""
         for paragraph in paragraphs:
-            if paragraph.heading:
+            # Items of one area carry its heading; it is printed where it changes, so that
+            # deleting an area's first item keeps the heading over the rest.
+            if paragraph.heading and paragraph.heading != shown_heading:
+                shown_heading = paragraph.heading
                 counters[2] += 1
                 blocks.append(
                     Block(

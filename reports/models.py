@@ -92,6 +92,11 @@ class NarrativeParagraph(models.Model):
     `text` equals `draft` the paragraph follows re-drafting; once staff change it, it is
     theirs: re-drafting keeps it and offers the new draft in `pending` beside it. A paragraph
     without a slot was written by staff from the start.
+
+    Deleting a paragraph marks it (`deleted_at`) rather than removing the row: the row keeps
+    its slot, so re-drafting finds it and leaves it deleted (a new draft whose figures differ
+    from the deleted one's waits in `pending`); the deletion is a version in the history and
+    the paragraph can be restored.
     """
 
     section = models.ForeignKey(
@@ -119,6 +124,7 @@ class NarrativeParagraph(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -193,7 +193,13 @@ def _apply_drafts(summary: AnnualSummary, drafts: dict[str, list[drafting.Draft]
         for order, item in enumerate(items):
             text, segments = item.text, _segments_json(item.segments)
             paragraph = existing.get((section.pk, item.slot))
-            if paragraph is None:
+            if paragraph is not None and paragraph.deleted_at is not None:
+                # Staff deleted it: it stays deleted. A new draft whose figures differ from
+                # the deleted one's is offered beside it; wording alone is no reason to ask.
+                material = _figures_of(segments) != _figures_of(paragraph.segments)
+                paragraph.pending = text if material else ""
+                paragraph.pending_segments = segments if material else []
+            elif paragraph is None:
                 paragraph = NarrativeParagraph(
                     section=section, slot=item.slot, text=text, draft=text
                 )
@@ -207,16 +213,26 @@ def _apply_drafts(summary: AnnualSummary, drafts: dict[str, list[drafting.Draft]
             else:
                 paragraph.text = paragraph.draft = text
                 paragraph.pending, paragraph.pending_segments = "", []
-            if not paragraph.is_edited or paragraph.pk is None:
+            if paragraph.pk is None or not (paragraph.is_edited or paragraph.deleted_at):
                 paragraph.segments = segments
             paragraph.rule, paragraph.heading, paragraph.order = item.rule, item.heading, order
             if paragraph.pk is None or _dirty(paragraph):
                 paragraph.save()
             kept.add(paragraph.pk)
-    # A drafted paragraph whose rule no longer finds anything goes, unless staff changed it.
+    # A drafted paragraph whose rule no longer finds anything goes, unless staff changed it;
+    # one staff deleted stays as it is (deleted), so that it is not drafted anew should its
+    # rule find something again.
     for paragraph in existing.values():
-        if paragraph.pk not in kept and not paragraph.is_edited:
+        if paragraph.pk in kept or paragraph.deleted_at is not None:
+            continue
+        if not paragraph.is_edited:
             paragraph.delete()
+
+
+def _figures_of(segments: list) -> list[tuple[str, str]]:
+    """The numbers of a drafted paragraph with their figure keys: what makes a new draft of a
+    deleted paragraph worth offering (its wording may change with its neighbours)."""
+    return [(key, text) for text, key in segments if key]
 
 
 def _dirty(paragraph: NarrativeParagraph) -> bool:
@@ -233,22 +249,45 @@ DRAFT_FIELDS = (
     "rule",
     "heading",
     "order",
+    "deleted_at",
 )
 
 
 def accept_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
-    """Replace staff's text with the new draft offered beside it; history keeps theirs."""
+    """Replace staff's text with the new draft offered beside it (restoring a deleted
+    paragraph with it); history keeps theirs."""
     if not paragraph.pending:
         return paragraph
     paragraph.text = paragraph.draft = paragraph.pending
     paragraph.segments = paragraph.pending_segments
     paragraph.pending, paragraph.pending_segments = "", []
+    paragraph.deleted_at = None
+    return save_paragraph(paragraph, text=paragraph.text, by=by)
+
+
+def delete_paragraph(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
+    """Delete a paragraph from the summary so that it stays deleted: the row is marked, not
+    removed (re-drafting finds its slot and leaves it out); the deletion is a version in its
+    history, and `restore_paragraph` brings it back."""
+    paragraph.deleted_at = timezone.now()
+    paragraph.pending, paragraph.pending_segments = "", []
+    return save_paragraph(paragraph, text=paragraph.text, by=by)
+
+
+def restore_paragraph(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
+    """Bring a deleted paragraph back as it was deleted; a drafted one staff had not changed
+    takes the newer draft offered beside it, if any (it follows the data again)."""
+    paragraph.deleted_at = None
+    if paragraph.pending and not paragraph.is_edited:
+        paragraph.text = paragraph.draft = paragraph.pending
+        paragraph.segments = paragraph.pending_segments
+        paragraph.pending, paragraph.pending_segments = "", []
     return save_paragraph(paragraph, text=paragraph.text, by=by)
 
 
 def dismiss_draft(paragraph: NarrativeParagraph, *, by) -> NarrativeParagraph:
-    """Keep staff's text and drop the new draft offered beside it (the draft it answered is
-    recorded, so the same figures do not offer it again)."""
+    """Keep staff's text (or the paragraph deleted) and drop the new draft offered beside it
+    (the draft it answered is recorded, so the same figures do not offer it again)."""
     if paragraph.pending:
         paragraph.draft, paragraph.segments = paragraph.pending, paragraph.pending_segments
     paragraph.pending, paragraph.pending_segments = "", []

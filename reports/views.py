@@ -202,7 +202,9 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
     summary = summary_get(year=year)
     services.ensure_summary(year)
     changed = services.regenerate(summary)
-    kept = NarrativeParagraph.objects.filter(section__summary=summary).exclude(pending="").count()
+    offers = NarrativeParagraph.objects.filter(section__summary=summary).exclude(pending="")
+    kept = offers.filter(deleted_at=None).count()
+    deleted = offers.exclude(deleted_at=None).count()
     if changed:
         messages.success(
             request,
@@ -215,6 +217,12 @@ def summary_regenerate(request: HttpRequest, year: int) -> HttpResponse:
         messages.info(
             request,
             _("%(k)s段工作人员修改过的段落保留原文，新的起草稿附在旁边供选用。") % {"k": kept},
+        )
+    if deleted:
+        messages.info(
+            request,
+            _("%(k)s段已删除的段落数据有变化，仍保持删除；新的起草稿附在编辑页供选用。")
+            % {"k": deleted},
         )
     return redirect("reports:summary_preview", year=year)
 
@@ -292,10 +300,15 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParagraphForm(request.POST or None, instance=paragraph)
     if request.method == "POST":
         if request.POST.get("delete"):
-            paragraph._history_user = request.user
-            paragraph.delete()
-            messages.success(request, _("段落已删除（历史中仍可查到）。"))
+            services.delete_paragraph(paragraph, by=request.user)
+            messages.success(
+                request, _("段落已删除，重新生成数据句时不会再加回（可在编辑页恢复）。")
+            )
             return redirect("reports:summary_edit", year=year)
+        if request.POST.get("undelete"):
+            services.restore_paragraph(paragraph, by=request.user)
+            messages.success(request, _("段落已恢复。"))
+            return redirect(back)
         if request.POST.get("accept_draft"):
             services.accept_draft(paragraph, by=request.user)
             messages.success(request, _("已采用新的数据起草稿。"))

@@ -61,7 +61,14 @@
       color: palette,
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
       legend: { type: "scroll", bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: items, label: { formatter: "{b}\n{c}" } }]
+      // A phone-width chart has no room for outer labels (ECharts cuts them to "高..."): the
+      // values go inside the slices and the names stay in the legend.
+      series: [{
+        type: "pie", radius: ["35%", "65%"], data: items,
+        label: el.clientWidth < 480
+          ? { position: "inside", formatter: "{c}", color: "#fff" }
+          : { position: "outside", formatter: "{b}\n{c}" }
+      }]
     } : {
       color: palette,
       tooltip: { trigger: "axis" },

@@ -75,8 +75,9 @@ def test_quarter_cuts_off_at_the_quarter_end():
 def test_figures_take_a_constant_number_of_queries(django_assert_num_queries, n):
     ApprovedQualificationFactory.create_batch(n, approved_on=datetime.date(2024, 5, 1))
     # 1 registry aggregate, 1 aggregate over qualifications, kinds + tier counts, 1 target,
-    # expired-not-renewed and stalled applications (one each).
-    with django_assert_num_queries(7):
+    # expired-not-renewed and stalled applications (one each), applications open at the
+    # period's end by kind and stage.
+    with django_assert_num_queries(8):
         metrics.figures(2024)
 
 

@@ -140,7 +140,35 @@ def test_the_figures_take_the_same_queries_however_many_records_moved_later(
         transition_application(app, S.REJECTED, at=at("2025-03-12"))
     # 1 registry aggregate, 1 aggregate over qualifications (each status read in the same
     # query), kinds + tier counts, 1 next-year target, and the two notes the summary names
-    # (expired-not-renewed and stalled applications by kind).
-    with django_assert_num_queries(7):
+    # (expired-not-renewed and stalled applications by kind), 1 for the applications open at
+    # the year's end by kind and stage (section 四's pipeline).
+    with django_assert_num_queries(8):
         figures = metrics.figures(2024)
     assert {f.key: f.value for f in figures}["enterprises.specialised_under_review"] == n
+
+
+def test_applications_open_at_the_years_end_are_counted_by_kind_and_stage(
+    django_assert_num_queries,
+):
+    pending = [specialised() for _ in range(3)]  # 审核中 from September 2024
+    transition_application(pending[0], S.APPROVED, at=at("2025-02-10"), certificate_no="Z-1")
+    hitech = QualificationFactory.build(enterprise=EnterpriseFactory(), kind=kind("hitech"))
+    flow(hitech, (S.PREPARING, "2024-10-01"))
+    late = QualificationFactory.build(enterprise=EnterpriseFactory(), kind=kind("hitech"))
+    flow(late, (S.SUBMITTED, "2025-01-05"))  # not yet filed by 31 December 2024
+    # One query for every kind's open applications, whatever their number.
+    with django_assert_num_queries(1):
+        figures = {f.key: f for f in metrics._pending(2024, None)}
+    spec = figures["enterprises.applications_pending.specialised_sme"]
+    assert spec.value == 3 and spec.notes == ("under_review|3",)  # the approval came in 2025
+    assert pks(spec) == {a.pk for a in pending}
+    assert "正在申报的" in spec.label
+    hi = figures["enterprises.applications_pending.hitech"]
+    assert hi.value == 1 and hi.notes == ("preparing|1",) and pks(hi) == {hitech.pk}
+    # 2025: the approved one left the pipeline, the late one entered it.
+    later = {f.key: f for f in metrics._pending(2025, None)}
+    assert later["enterprises.applications_pending.specialised_sme"].value == 2
+    assert later["enterprises.applications_pending.hitech"].notes == (
+        "preparing|1",
+        "submitted|1",
+    )

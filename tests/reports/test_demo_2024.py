@@ -15,7 +15,9 @@ from django.core.management import call_command
 from bureau.models import Activity, ActivityKind
 from reports import services
 from reports.document import build
+from reports.models import NarrativeParagraph
 from reports.selectors import snapshot_values, summary_get
+from reports.summary import format_amount
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +90,30 @@ def test_2024_demo_summary_has_the_seeds_narrative_and_plan(demo):
     text = "\n".join(b.plain for b in document.blocks)
     assert "争创国家级孵化器" in text and "智造贷" in text and "司法审查" in text
     assert "南京理工大" in text and "55所" in text
-    assert "四、2025年度工作安排" in text and "年度目标：" in text
+    assert "四、2025年度工作安排" in text
+    # One item of 四 per 2025 target, with the value the 2025 dashboard tracks.
+    items = {
+        p.slot: p.text
+        for p in NarrativeParagraph.objects.filter(section__summary=demo, section__code="plan")
+    }
+    next_targets = demo.figures_snapshot["next_targets"]
+    assert len(next_targets) >= 6
+    for key, target in next_targets.items():
+        shown = format_amount(Decimal(target["value"]), target["unit"])
+        assert shown in items[f"plan.target.{key}"], (key, shown)
+    assert "新培育高新技术企业" in items["plan.target.enterprises.hitech_new"]
+    assert "2024年23家" in items["plan.target.enterprises.hitech_new"]
+    # And one per open pipeline, with its count: the seed's 17 in review, 3 workshops and 1
+    # smart factory applying, the scheme's next step.
+    assert "17家" in items["plan.pipeline.enterprises.applications_pending.specialised_sme"]
+    assert (
+        "3个市级数字化车间"
+        in items["plan.pipeline.incubation.recognitions_applying.digital_workshop"]
+    )
+    assert (
+        "1个市级智能工厂" in items["plan.pipeline.incubation.recognitions_applying.smart_factory"]
+    )
+    assert "县政府审核" in items["plan.pipeline.finance.scheme_stage"]
 
 
 def test_seed_demo_twice_changes_nothing_in_the_summary(demo):

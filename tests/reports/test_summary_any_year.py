@@ -284,8 +284,30 @@ def test_a_made_up_year_is_drafted_in_every_section_with_every_figure(made_up_ye
     assert "处于未达级的企业2家、处于一级的企业4家，合计占测评企业的75%" in body
     assert "有1项申请（高新技术企业1项）" in body
     assert "今年有1项企业资质（高新技术企业1项）到期后未见续期申报" in body
-    assert "2032年度目标：新培育高新技术企业7家（2031年5家）" in body
-    assert "数字化测评企业20家（2031年8家）" in body
+    # Section 四: one item per 2032 target, with its value and the 2031 standing it starts
+    # from, and one per pipeline open at the end of 2031 with its count and next step.
+    plan = {b.paragraph_id: b for b in document.blocks if b.section == "plan" and b.plain}
+    slots = dict(
+        summary.sections.get(code="plan").paragraphs.filter(pk__in=plan).values_list("slot", "pk")
+    )
+    for key, value, standing in (
+        ("enterprises.hitech_new", "7家", "2031年"),
+        ("digital.assessed_enterprises", "20家", "8家"),
+    ):
+        item = plan[slots[f"plan.target.{key}"]].plain
+        assert value in item and standing in item, item
+        assert f"target:{key}" in {s.key for s in plan[slots[f"plan.target.{key}"]].segments}
+    for slot, words in (
+        ("plan.pipeline.enterprises.applications_pending.specialised_sme", ("4家", "审核中")),
+        ("plan.pipeline.enterprises.applications_pending.hitech", ("1家", "已提交申报")),
+        ("plan.pipeline.enterprises.expired_not_renewed", ("1项",)),
+        ("plan.pipeline.incubation.incubators_applying", ("江淮未来科创孵化器争创国家级",)),
+        ("plan.pipeline.digital.demo_park", ("江淮智能装备产业", "2032年2月份完成自评")),
+        ("plan.pipeline.talent.planned_exchanges", ("江淮理工大学",)),
+    ):
+        item = plan[slots[slot]].plain
+        assert all(w in item for w in words), item
+    assert len(slots) == sum(1 for s in slots if s.startswith(("plan.target.", "plan.pipeline.")))
 
 
 def test_export_summary_drafts_a_year_that_has_no_summary(made_up_year, tmp_path, capsys):
@@ -298,13 +320,38 @@ def test_export_summary_drafts_a_year_that_has_no_summary(made_up_year, tmp_path
     summary = AnnualSummary.objects.get(year=YEAR)
     assert summary.drafted_at is not None
 
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(out.read_bytes())).paragraphs)
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    paragraphs = [p.text.strip() for p in document.paragraphs]
+    text = "\n".join(paragraphs)
     body = text.split("附件：")[0]
     assert "三、工作存在的问题与建议" in body and "四、2032年度工作安排" in body
     assert "新培育高企5家" in body and "数据截至" in body
-    assert not FORBIDDEN.findall(body)
-    assert not INTERNAL_KEY.findall(body)
-    assert not PHONE.findall(body) and "@" not in body
+    # Each of sections 一 to 四 has drafted text under its heading in the Word file.
+    headings = (
+        "一、工作开展情况",
+        "二、工作的特色与亮点",
+        "三、工作存在的问题与建议",
+        "四、2032年度工作安排",
+    )
+    starts = [paragraphs.index(h) for h in headings]
+    ends = [*starts[1:], next(i for i, p in enumerate(paragraphs) if p.startswith("（数据截至"))]
+    for heading, start, end in zip(headings, starts, ends, strict=True):
+        prose = [p for p in paragraphs[start + 1 : end] if len(p) > 30]
+        assert prose, f"{heading} has no drafted text in the Word file"
+    # The whole file — body, key-figures table, headers and footers — is free of zeros,
+    # internal keys and personal data.
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    margins = [
+        p.text
+        for section in document.sections
+        for part in (section.header, section.footer, section.even_page_footer)
+        for p in part.paragraphs
+    ]
+    everything = "\n".join([text, *cells, *margins])
+    assert cells, "the key-figures table is in the file"
+    assert not FORBIDDEN.findall(everything)
+    assert not INTERNAL_KEY.findall(everything), INTERNAL_KEY.findall(everything)
+    assert not PHONE.findall(everything) and "@" not in everything
 
 
 def test_export_uses_the_snapshot_and_warns_when_the_data_moved_on(made_up_year, tmp_path, capsys):

@@ -1,12 +1,16 @@
 """Drafted paragraphs and staff edits: staff's words win, re-drafting offers the new draft
 beside them, the history keeps every version with its differences and can restore one."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from bureau.figures import Figure
 from reports import services
+from reports.document import build
 from reports.models import NarrativeParagraph
+from reports.selectors import summary_get
 from reports.views import text_diff
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +175,127 @@ def test_leadership_cannot_change_rounding_or_paragraphs(summary, leader_client)
 )
 def test_text_diff_is_by_character(old, new, expected):
     assert text_diff(old, new) == expected
+
+
+# --- Deleting a drafted paragraph sticks ------------------------------------------------------
+
+
+def preview_text(client) -> str:
+    """The preview's text without markup (each drafted number is a link to its records)."""
+    html = client.get(reverse("reports:summary_preview", args=[2024])).content.decode()
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_a_deleted_drafted_paragraph_stays_deleted_on_redraft_and_can_be_restored(
+    summary, staff_client
+):
+    paragraph = ladder(summary)
+    drafted = paragraph.text
+    response = staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1"}
+    )
+    assert response.status_code == 302
+    assert "新培育高企23家" not in preview_text(staff_client)
+
+    # Re-drafting with the same figures does not bring it back, in the preview or the export.
+    staff_client.post(reverse("reports:summary_regenerate", args=[2024]))
+    assert (
+        NarrativeParagraph.objects.filter(section__summary=summary, slot=paragraph.slot).count()
+        == 1
+    )
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is not None and paragraph.pending == ""
+    assert "新培育高企23家" not in preview_text(staff_client)
+    document = build(summary_get(year=2024), {})
+    assert all("新培育高企23家" not in b.plain for b in document.blocks)
+
+    # The deletion is a version in the paragraph's history, by whom it was done.
+    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    assert latest.deleted_at is not None and latest.history_user is not None
+    edit = staff_client.get(reverse("reports:summary_edit", args=[2024])).content.decode()
+    assert "已删除" in edit and "恢复段落" in edit
+
+    # Restoring brings the drafted text back, following the data again.
+    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"undelete": "1"})
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is None and paragraph.text == drafted and not paragraph.is_edited
+    assert "新培育高企23家" in preview_text(staff_client)
+
+
+def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summary, staff_client):
+    paragraph = ladder(summary)
+    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1"})
+    # Figures of another paragraph change: this one's numbers do not, nothing is offered.
+    STATE["seminars"] = 15
+    services.regenerate(summary)
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is not None and paragraph.pending == ""
+
+    # Its own figure changes: the new draft waits beside the deleted paragraph, not in the text.
+    STATE["hitech"] = 31
+    response = staff_client.post(reverse("reports:summary_regenerate", args=[2024]), follow=True)
+    assert "1段已删除的段落数据有变化，仍保持删除" in response.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is not None and "新培育高企31家" in paragraph.pending
+    assert "新培育高企31家" not in preview_text(staff_client)
+    edit = staff_client.get(reverse("reports:summary_edit", args=[2024])).content.decode()
+    assert "新培育高企31家" in edit and "采用新稿并恢复" in edit
+
+    # Keeping it deleted answers the offer: the same figures do not offer it again.
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"dismiss_draft": "1"}
+    )
+    services.regenerate(summary)
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is not None and paragraph.pending == ""
+
+    # A later change offers it again; taking it restores the paragraph with the new text.
+    STATE["hitech"] = 35
+    services.regenerate(summary)
+    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"accept_draft": "1"})
+    paragraph.refresh_from_db()
+    assert paragraph.deleted_at is None and "新培育高企35家" in paragraph.text
+    assert not paragraph.is_edited and "新培育高企35家" in preview_text(staff_client)
+
+
+def test_deleting_a_drafted_paragraph_in_the_admin_sticks_as_well(summary, sysadmin_client):
+    paragraph = ladder(summary)
+    url = reverse("admin:reports_narrativeparagraph_delete", args=[paragraph.pk])
+    assert sysadmin_client.post(url, {"post": "yes"}).status_code == 302
+    services.regenerate(summary)
+    paragraph.refresh_from_db()  # still there, marked: re-drafting did not add it back
+    assert paragraph.deleted_at is not None
+    assert not NarrativeParagraph.objects.filter(
+        section__summary=summary, slot=paragraph.slot, deleted_at=None
+    ).exists()
+
+
+def test_plan_items_of_one_area_share_one_heading_which_outlives_its_first_item(
+    summary, staff_client
+):
+    from tests.factories import TargetFactory
+
+    TargetFactory(
+        year=2025,
+        figure_key="enterprises.hitech_new",
+        label="新培育高新技术企业",
+        target_value=30,
+        unit="家",
+    )
+    TargetFactory(year=2025, target_value=15)
+    services.regenerate(summary)
+
+    def plan_blocks():
+        blocks = build(summary_get(year=2024), {}).blocks
+        return [b for b in blocks if b.section == "plan"]
+
+    blocks = plan_blocks()
+    headings = [b.plain for b in blocks if b.kind == "heading" and b.level == 2]
+    assert headings == ["（一）持续做好梯次培育"]
+    items = [b for b in blocks if b.kind == "drafted"]
+    assert len(items) == 2  # one per 2025 target
+    first = NarrativeParagraph.objects.get(pk=items[0].paragraph_id)
+    staff_client.post(reverse("reports:paragraph_edit", args=[first.pk]), {"delete": "1"})
+    blocks = plan_blocks()
+    assert [b.plain for b in blocks if b.kind == "heading" and b.level == 2] == headings
+    assert [b.paragraph_id for b in blocks if b.kind == "drafted"] == [items[1].paragraph_id]
