@@ -81,6 +81,31 @@ def status_as_of(
     return qs.annotate(**annotations)
 
 
+def status_changed_as_of(qs: QuerySet, day: datetime.date | datetime.datetime) -> QuerySet:
+    """Applications in `qs` annotated with `status_changed_then`: when their status last changed
+    at or before the end of `day` (null when they had no status yet), so "in a stage for over
+    half a year" is judged as it stood then, not as it stands now."""
+    from .models import ApplicationTransition
+
+    moment = end_of_day(day)
+    last = (
+        ApplicationTransition.objects.filter(
+            content_type_id=ContentType.objects.get_for_model(qs.model).pk,
+            object_id=OuterRef("pk"),
+            at__lte=moment,
+        )
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    return qs.annotate(
+        status_changed_then=Case(
+            When(status_changed_at__lte=moment, then=F("status_changed_at")),
+            default=Subquery(last),
+            output_field=models.DateTimeField(),
+        )
+    )
+
+
 def _application_status(model: type[models.Model], moment: datetime.datetime):
     from .models import ApplicationStatus, ApplicationTransition
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from bureau.asof import period_end, status_as_of
+from bureau.asof import period_end, status_as_of, status_changed_as_of
 from bureau.figures import Figure
 from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, Level, Target
 
@@ -242,20 +242,25 @@ def _follow_up(year: int, quarter: int | None) -> list[Figure]:
     """Qualifications that expired in the period with no renewal behind them, and applications
     stalled in a stage at the period's end (two queries; notes count them by kind)."""
     start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
-    renewal = Qualification.objects.filter(
-        enterprise=OuterRef("enterprise"), kind=OuterRef("kind")
+    # Both the lapsed title and any renewal behind it as they stood at the period's end: a
+    # renewal filed later does not move this period's figure.
+    renewal = status_as_of(
+        Qualification.objects.filter(enterprise=OuterRef("enterprise"), kind=OuterRef("kind")),
+        end,
     ).filter(
-        Q(status__in=(ApplicationStatus.PREPARING, *FILED[:2]))
-        | Q(status=ApplicationStatus.APPROVED)
+        Q(status_then__in=(ApplicationStatus.PREPARING, *FILED[:2]))
+        | Q(status_then=ApplicationStatus.APPROVED)
         & (Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
     )
-    expired = Qualification.objects.filter(
-        status=ApplicationStatus.APPROVED, valid_to__gte=start, valid_to__lt=end
-    ).filter(~Exists(renewal))
+    expired = (
+        status_as_of(Qualification.objects.all(), end)
+        .filter(status_then=ApplicationStatus.APPROVED, valid_to__gte=start, valid_to__lt=end)
+        .filter(~Exists(renewal))
+    )
     moment = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
-    stalled = Qualification.objects.filter(
-        status__in=FILED[:2],
-        status_changed_at__lte=moment - datetime.timedelta(days=STALL_DAYS),
+    stalled = status_changed_as_of(status_as_of(Qualification.objects.all(), end), end).filter(
+        status_then__in=FILED[:2],
+        status_changed_then__lte=moment - datetime.timedelta(days=STALL_DAYS),
     )
     expired_notes = _by_kind_notes(expired.values_list("kind__name"))
     stalled_notes = _by_kind_notes(stalled.values_list("kind__name"))

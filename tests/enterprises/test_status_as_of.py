@@ -172,3 +172,56 @@ def test_applications_open_at_the_years_end_are_counted_by_kind_and_stage(
         "preparing|1",
         "submitted|1",
     )
+
+
+def test_an_application_stalled_at_the_years_end_stays_stalled_in_that_years_figure():
+    """In review since 1 Sept 2023: stalled (over half a year) at the end of 2024. Approved in
+    March 2025, it must still be one of 2024's stalled applications."""
+    app = QualificationFactory.build(
+        enterprise=EnterpriseFactory(),
+        kind=kind("specialised_sme"),
+        level=Level.PROVINCIAL,
+        batch_year=2023,
+    )
+    flow(app, (S.SUBMITTED, "2023-06-01"), (S.UNDER_REVIEW, "2023-09-01"))
+    key = "enterprises.applications_stalled"
+    assert by_key(2024)[key].value == 1
+    transition_application(app, S.APPROVED, at=at("2025-03-12"), certificate_no="ZJTX2025-9")
+    after = by_key(2024)[key]
+    assert after.value == 1
+    assert pks(after) == {app.pk}
+    # An application that only stalled after the year's end is not stalled in that year.
+    fresh = QualificationFactory.build(
+        enterprise=EnterpriseFactory(),
+        kind=kind("specialised_sme"),
+        level=Level.PROVINCIAL,
+        batch_year=2024,
+    )
+    flow(fresh, (S.SUBMITTED, "2024-11-01"))
+    assert by_key(2024)[key].value == 1
+    assert by_key(2025)[key].value == 1  # the fresh one stalled by mid-2025; the first approved
+
+
+def test_a_renewal_filed_after_the_years_end_does_not_move_that_years_expired_figure():
+    """A 高企 title that lapsed in October 2024 with no renewal by 31 December is one of 2024's
+    expired-not-renewed titles, even once a renewal is filed in 2025."""
+    firm = EnterpriseFactory()
+    old = QualificationFactory.build(
+        enterprise=firm, kind=kind("hitech"), level=Level.NATIONAL, batch_year=2021
+    )
+    flow(
+        old,
+        (S.SUBMITTED, "2021-06-01"),
+        (S.APPROVED, "2021-10-20"),
+        certificate_no="GR2021-1",
+    )
+    type(old).objects.filter(pk=old.pk).update(valid_to="2024-10-19")
+    key = "enterprises.expired_not_renewed"
+    assert by_key(2024)[key].value == 1
+    renewal = QualificationFactory.build(
+        enterprise=firm, kind=kind("hitech"), level=Level.NATIONAL, batch_year=2025
+    )
+    flow(renewal, (S.SUBMITTED, "2025-05-01"))
+    after = by_key(2024)[key]
+    assert after.value == 1
+    assert pks(after) == {old.pk}
