@@ -346,9 +346,16 @@ def dashboard_data(
     figures = values(year, quarter, sorted(shown.union(p for _c, p, _t in DISTRIBUTIONS)))
     previous = values(year - 1, quarter, sorted(shown))
 
+    # A target tile reads in its figure's unit (the target's own unit is typed by staff and may
+    # differ: 次 for a count of enterprises); the target's unit only stands in without a figure.
     target_tiles = [
         Tile(
-            t.figure_key, t.label, t.unit, figures.get(t.figure_key), previous.get(t.figure_key), t
+            t.figure_key,
+            t.label,
+            figures[t.figure_key].unit if t.figure_key in figures else t.unit,
+            figures.get(t.figure_key),
+            previous.get(t.figure_key),
+            t,
         )
         for t in targets
     ]

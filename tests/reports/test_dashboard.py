@@ -302,3 +302,15 @@ def test_dashboard_says_which_year_it_shows_in_english_too(figure_sources, leade
     assert f"{this_year} has no data yet, so the latest year with data, {this_year - 2}" in body
     body = leader_client.get(URL, {"year": this_year - 2, "quarter": 3}).content.decode()
     assert f"Showing {this_year - 2}, to the end of quarter 3." in body
+
+
+def test_target_tile_reads_in_its_figures_unit_not_the_unit_typed_on_the_target(
+    figure_sources, leader_client
+):
+    EnterpriseFactory.create_batch(2)
+    figure_sources(enterprises=enterprise_source)
+    TargetFactory(
+        year=2024, figure_key="enterprises.hitech_new", label="高企", target_value=8, unit="次"
+    )
+    (tile,) = dashboard_data(2024).targets
+    assert tile.unit == tile.figure.unit == "家"
