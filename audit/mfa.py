@@ -252,9 +252,6 @@ def _username(user_id: int) -> str:
     from django.contrib.auth import get_user_model
 
     return (
-        get_user_model()
-        ._base_manager.filter(pk=user_id)
-        .values_list("username", flat=True)
-        .first()
+        get_user_model()._base_manager.filter(pk=user_id).values_list("username", flat=True).first()
         or ""
     )

@@ -122,7 +122,9 @@ def connect() -> None:
 
     user_verified.connect(mfa.backup_code_used, dispatch_uid="audit.mfa_backup_used")
     for device_model in (TOTPDevice, StaticDevice):
-        post_save.connect(mfa.device_saved, sender=device_model, dispatch_uid=f"audit.{device_model}")
+        post_save.connect(
+            mfa.device_saved, sender=device_model, dispatch_uid=f"audit.{device_model}"
+        )
         post_delete.connect(
             mfa.device_deleted, sender=device_model, dispatch_uid=f"audit.del.{device_model}"
         )
