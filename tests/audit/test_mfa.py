@@ -312,3 +312,37 @@ def test_mfa_cannot_be_switched_off_when_debug_is_false():
         timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+def test_demo_accounts_print_an_authenticator_that_signs_in(mfa_on):
+    import io
+    from urllib.parse import parse_qs, urlparse
+
+    from django.core.management import call_command
+
+    from enterprises.demo import demo_code
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory(credit_code=demo_code(0))
+    out = io.StringIO()
+    call_command("create_demo_accounts", stdout=out)
+    rows = [line.split() for line in out.getvalue().splitlines() if "用户名" in line]
+    lines = {parts[2]: parts for parts in rows}
+    assert len(lines["demo_enterprise"]) == 5  # enterprise users enrol themselves if they wish
+    for username in ("demo_staff", "demo_leader", "demo_admin", "demo_security", "demo_auditor"):
+        parts = lines[username]
+        assert parts[5] == "动态口令" and parts[6].startswith("otpauth://totp/")
+        secret = parse_qs(urlparse(parts[6]).query)["secret"][0]
+        device = TOTPDevice.objects.get(user__username=username)
+        from base64 import b32decode
+
+        assert b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
+        client = Client()
+        client.post(reverse("login"), {"username": username, "password": parts[4]})
+        response = token_step(client, current_token(device))
+        assert response.status_code == 302, username
+        assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    # Printed once: a second run prints neither passwords nor URIs.
+    again = io.StringIO()
+    call_command("create_demo_accounts", stdout=again)
+    assert "otpauth://" not in again.getvalue()
