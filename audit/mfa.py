@@ -203,6 +203,7 @@ class DeviceTokenForm(two_factor_forms.TOTPDeviceForm):
         min_value=0,
         max_value=999999,
         error_messages={"invalid": gettext_lazy("动态口令是6位数字。")},
+        widget=forms.TextInput,  # six digits, not a number box with arrows
     )
     token.widget.attrs.update(
         {"autofocus": "autofocus", "inputmode": "numeric", "autocomplete": "one-time-code"}

@@ -42,8 +42,11 @@ def test_staff_enrols_and_signs_in_with_a_totp_in_chromium(browser_page, mfa_req
     assert "/accounts/two-factor/setup/" in page.url
     page.screenshot_as("mfa-setup-welcome-zh-1280")
     page.click("button.primary")
-    page.wait_for_selector("img[alt]")
-    assert page.locator(".qrcode img").evaluate("img => img.naturalWidth") > 0  # CSP let it load
+    # The QR code loads (an SVG from the portal itself: CSP's img-src 'self' lets it in).
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.qrcode img'); return i && i.complete"
+        " && i.naturalWidth > 0; }"
+    )
     page.screenshot_as("mfa-setup-qr-zh-1280")
     secret = page.locator(".secret").inner_text().strip()
     hex_key = b32decode(secret + "=" * (-len(secret) % 8)).hex()
@@ -84,7 +87,10 @@ def test_staff_enrols_and_signs_in_with_a_totp_in_chromium(browser_page, mfa_req
 def test_token_and_enrolment_pages_in_both_languages_and_widths(
     chromium, live_server, mfa_required, staff_user, leader_user, language, width
 ):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     TOTPDevice.objects.create(user=staff_user, name="default", confirmed=True)
+    StaticDevice.objects.create(user=staff_user, name="backup").token_set.create(token="a1b2c3d4")
     context = chromium.new_context(locale=language, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -101,15 +107,29 @@ def test_token_and_enrolment_pages_in_both_languages_and_widths(
             page.wait_for_load_state("networkidle")
             if shot == "setup":
                 page.click("button.primary")
-                page.wait_for_selector(".qrcode img")
+                page.wait_for_function(
+                    "() => { const i = document.querySelector('.qrcode img');"
+                    " return i && i.complete && i.naturalWidth > 0; }"
+                )
+            if shot == "token":
+                # The way to a backup code and back is visible, not white on white.
+                backup = page.locator("button[name=wizard_goto_step][value=backup]")
+                assert backup.is_visible()
+                color = backup.evaluate("b => getComputedStyle(b).color")
+                assert color not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), color
             html = page.content()
             if language == "en":
                 assert "动态口令" not in html and "双因素" not in html, shot
             else:
                 assert "动态口令" in html, shot
-            # Nothing wider than the screen.
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, shot
             page.screenshot(path=str(ARTIFACTS / f"mfa-{shot}-{tag}.png"), full_page=True)
+            # Nothing wider than the screen.
+            wide = page.evaluate(
+                "() => [...document.querySelectorAll('main *')].filter("
+                "e => e.getBoundingClientRect().right > window.innerWidth + 1).map("
+                "e => e.tagName + '.' + e.className).slice(0, 5)"
+            )
+            assert wide == [], (shot, wide)
             context.clear_cookies()
     finally:
         context.close()
