@@ -20,6 +20,8 @@ class EventKind(models.TextChoices):
     LOGOUT = "logout", _("退出登录")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     MFA_CHANGED = "mfa_changed", _("双因素认证变更")
+    MFA_FAILED = "mfa_failed", _("动态口令验证失败")
+    MFA_BACKUP_USED = "mfa_backup_used", _("使用备用验证码")
     ROLE_CHANGED = "role_changed", _("角色变更")
     PERMISSION_CHANGED = "permission_changed", _("权限变更")
     DOWNLOAD = "download", _("导出/下载")
@@ -27,6 +29,7 @@ class EventKind(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("越权访问被拒")
     NOT_FOUND = "not_found", _("访问不存在或无权的记录")
     UPLOAD = "upload", _("上传文件")
+    LOG_EXPORTED = "log_exported", _("导出安全审计日志")
 
 
 class AppendOnlyError(RuntimeError):

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import EventKind
 from .services import record
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    record(EventKind.LOGIN, request=request, user=user)
+    # The second factor that verified this sign-in, if any (set by django-otp's token form).
+    device = getattr(user, "otp_device", None)
+    mfa = device._meta.model_name if device is not None else None
+    record(EventKind.LOGIN, request=request, user=user, mfa=mfa)
 
 
 def _logged_out(sender, request, user, **kwargs) -> None:
@@ -111,6 +114,20 @@ def connect() -> None:
 
     user_logged_in.connect(mark_expiry, dispatch_uid="audit.password_expiry")
     user_login_failed.connect(count_failure, dispatch_uid="audit.throttle")
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from two_factor.signals import user_verified
+
+    from . import mfa
+
+    user_verified.connect(mfa.backup_code_used, dispatch_uid="audit.mfa_backup_used")
+    for device_model in (TOTPDevice, StaticDevice):
+        post_save.connect(
+            mfa.device_saved, sender=device_model, dispatch_uid=f"audit.{device_model}"
+        )
+        post_delete.connect(
+            mfa.device_deleted, sender=device_model, dispatch_uid=f"audit.del.{device_model}"
+        )
     pre_save.connect(_user_changing, sender=User, dispatch_uid="audit.user")
     m2m_changed.connect(
         _m2m_changed(EventKind.ROLE_CHANGED, "groups", "name"),

@@ -49,6 +49,10 @@ ACCOUNT_MODELS = {
     ("auth", "permission"),
     ("axes", "accessattempt"),
     ("axes", "accessattemptexpiration"),
+    # Second-factor devices: the security admin removes a lost authenticator (never sees keys).
+    ("otp_totp", "totpdevice"),
+    ("otp_static", "staticdevice"),
+    ("otp_static", "statictoken"),
 }
 # The audit trail: the audit admin reads it (view only); nobody else does.
 AUDIT_MODELS = {

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("audit.mfa_urls")),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -45,6 +47,12 @@ urlpatterns = [
     path("talent/", include("talent.urls")),
     path("finance/", include("finance.urls")),
     path("", include("reports.urls")),
+    # The admin's own password-only form is not a way in: sign-in is the two-step page.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login_redirect",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
@@ -7,6 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from two_factor import views as two_factor_views
+from two_factor.views.utils import IdempotentSessionWizardView
+
+from audit import mfa
 
 from .access import BUREAU_ROLES, EDITOR_ROLES, role_required
 from .filters import ActivityFilter
@@ -15,10 +20,48 @@ from .models import Activity, ReportingPeriod, Target
 from .reminders import staff_reminders
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(two_factor_views.LoginView):
+    """Sign-in in two steps: password (axes lockout, address throttle), then the token.
+
+    django-two-factor-auth's wizard; the token step appears for a user with an authenticator
+    (audit.mfa). The password step keeps plain field names (`username`, `password`), and a POST
+    without the wizard's step field is the password step, so the page reads and posts as the
+    portal's old one-step form did.
+    """
+
     template_name = "registration/login.html"
-    authentication_form = LoginForm
+    form_list = (
+        (two_factor_views.LoginView.AUTH_STEP, LoginForm),
+        (two_factor_views.LoginView.TOKEN_STEP, mfa.TokenForm),
+        (two_factor_views.LoginView.BACKUP_STEP, mfa.BackupTokenForm),
+    )
     redirect_authenticated_user = True
+
+    def get_form_prefix(self, step=None, form=None) -> str:
+        return "" if step == self.AUTH_STEP else super().get_form_prefix(step, form)
+
+    def post(self, *args, **kwargs):
+        step_field = f"{self.prefix}-current_step"
+        if step_field not in self.request.POST and "wizard_goto_step" not in self.request.POST:
+            data = self.request.POST.copy()
+            data[step_field] = self.AUTH_STEP
+            self.request.POST = data
+            self.storage.reset()
+        return super().post(*args, **kwargs)
+
+    def get_form(self, step=None, **kwargs):
+        # Past two_factor's get_form, which swaps in its own English token form.
+        form = IdempotentSessionWizardView.get_form(self, step=step, **kwargs)
+        if self.show_timeout_error:
+            form.cleaned_data = getattr(form, "cleaned_data", {})
+            form.add_error(None, _("登录已超时，请重新输入用户名和密码。"))
+        return form
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        context["next"] = self.get_redirect_url()
+        context["mfa_optional"] = not settings.MFA_REQUIRED
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

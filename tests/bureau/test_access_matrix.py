@@ -28,6 +28,14 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Each user's own second factor (login required by the views; audit/mfa_views.py).
+    "two_factor:profile",
+    "two_factor:setup",
+    "two_factor:qr",
+    "two_factor:setup_complete",
+    "two_factor:backup_tokens",
+    "two_factor:disable",
+    "admin_login_redirect",
 }
 PERSONAS = ["anonymous", "staff", "leader", "sysadmin", "enterprise", "outsider"]
 ROLE_OF = {

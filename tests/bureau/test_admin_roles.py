@@ -22,12 +22,13 @@ PAGES = {
     "accounts": "admin:bureau_user_changelist",
     "groups": "admin:auth_group_changelist",
     "security log": "admin:audit_securityevent_changelist",
+    "security log export": "admin:audit_securityevent_export",
     "personal-data log": "admin:talent_personaldataaccess_changelist",
 }
 ALLOWED = {
     Role.SYSTEM_ADMIN: {"domain data", "reference data"},
     Role.SECURITY_ADMIN: {"accounts", "groups"},
-    Role.AUDIT_ADMIN: {"security log", "personal-data log"},
+    Role.AUDIT_ADMIN: {"security log", "security log export", "personal-data log"},
     Role.BUREAU_STAFF: {"domain data", "reference data"},
 }
 

@@ -465,9 +465,23 @@ def export_urls() -> list[str]:
 def hostilise_every_text_field() -> int:
     """Put formula text into every free-text column of every model an admin exports (a field
     a constraint refuses it in is left as it is); returns the number of columns changed."""
+    from audit.models import SecurityEvent
+
     changed = 0
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, ExportMixin):
+            continue
+        if model is SecurityEvent:
+            # Append-only: the payload arrives as new events (as an attacker's sign-in name
+            # and request path would), never as an edit.
+            SecurityEvent.objects.create(
+                kind="login_failed",
+                username=HOSTILE_REMARK,
+                path="=1+1",
+                method="=A1",
+                detail={"note": HOSTILE_REMARK},
+            )
+            changed += 1
             continue
         for field in model._meta.concrete_fields:
             if not isinstance(field, models.CharField | models.TextField) or field.choices:
@@ -552,11 +566,16 @@ def test_every_export_of_the_portal_neutralises_user_text(
     )
     clerk_client = Client()
     clerk_client.force_login(clerk)
+    # The security log is the audit admin's alone (三权分立): exported by the audit admin.
+    auditor_client = Client()
+    auditor_client.force_login(UserFactory(username="auditor", role=Role.AUDIT_ADMIN))
     carried = 0
+    swept_security_log = False
     for model_admin in admin.site._registry.values():
         if not isinstance(model_admin, ExportMixin):
             continue
         opts = model_admin.model._meta
+        exporter = auditor_client if opts.label == "audit.SecurityEvent" else clerk_client
         resource = model_admin.get_export_resource_classes(None)[0]()
         raw = {
             str(v)
@@ -565,12 +584,13 @@ def test_every_export_of_the_portal_neutralises_user_text(
             if isinstance(v, str) and v.startswith(OWASP_TRIGGERS) and not PLAIN_NUMBER.fullmatch(v)
         }
         carried += bool(raw)
-        for label, index in _format_indexes(clerk_client, model_admin).items():
+        swept_security_log |= opts.label == "audit.SecurityEvent" and bool(raw)
+        for label, index in _format_indexes(exporter, model_admin).items():
             name = f"admin {opts.label} {label}"
             if label not in ("xlsx", "csv"):
                 problems.append(f"{name}: a format the shared writer does not write")
                 continue
-            response = _admin_export(clerk_client, model_admin, index)
+            response = _admin_export(exporter, model_admin, index)
             if response.status_code != 200 or "attachment" not in response.get(
                 "Content-Disposition", ""
             ):
@@ -582,6 +602,7 @@ def test_every_export_of_the_portal_neutralises_user_text(
             if missing:
                 problems.append(f"{name}: hostile text missing {sorted(missing)[:3]}")
     assert carried >= 20  # the sweep saw formula text in most admin exports
+    assert swept_security_log
     assert problems == []
 
     # 4. The import templates (headers, an example row, the lists of choices), by the clerk

@@ -1,6 +1,10 @@
 """python manage.py create_demo_accounts [--reset]: one demo account per role.
 
-Passwords are random and printed once, when the accounts are created (or reset).
+Passwords are random and printed once, when the accounts are created (or reset). Each staff,
+leadership and administrator account also gets an authenticator (TOTP) whose otpauth:// URI is
+printed once beside the password: paste it into an authenticator app (or turn it into a QR code)
+to sign in with the second factor. Under `make run` two-factor sign-in is only offered, so the
+token may be left empty; with MFA_REQUIRED=true (and always when DEBUG is false) it is asked.
 """
 
 import secrets
@@ -9,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audit.mfa import otpauth_uri, role_needs_mfa
 from bureau.models import User
 from bureau.roles import ADMIN_ROLES, Role
 
@@ -64,13 +69,30 @@ class Command(BaseCommand):
                 EnterpriseAccount.objects.update_or_create(
                     user=user, defaults={"enterprise": enterprise}
                 )
-            printed.append((role.label, username, password))
+            uri = self._authenticator(user) if role_needs_mfa(role) else ""
+            printed.append((role.label, username, password, uri))
         if not printed:
             self.stdout.write(
                 "演示账号已存在（密码只在创建时打印一次；如需重新生成请加 --reset）。"
             )
             return
         self.stdout.write(self.style.WARNING("演示账号（密码只显示这一次，请记下）："))
-        for label, username, password in printed:
-            self.stdout.write(f"  {label:<10} 用户名 {username:<16} 密码 {password}")
+        for label, username, password, uri in printed:
+            line = f"  {label:<10} 用户名 {username:<16} 密码 {password}"
+            self.stdout.write(f"{line} 动态口令 {uri}" if uri else line)
         self.stdout.write(f"  企业填报员所属企业：{enterprise.name}")
+        self.stdout.write(
+            "  动态口令：把 otpauth:// 地址导入手机身份验证器应用（或生成二维码扫描）。"
+            "make run 下双因素认证未强制，登录时口令可留空；MFA_REQUIRED=true 时必须输入。"
+        )
+
+    @staticmethod
+    def _authenticator(user: User) -> str:
+        """A fresh confirmed TOTP device (the old one and its backup codes removed); its URI."""
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        return otpauth_uri(user.get_username(), device.key, device.digits)
