@@ -55,3 +55,8 @@ class BureauConfig(AppConfig):
 
         for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
             signal.connect(on_model_change, dispatch_uid=f"bureau.figures.{name}")
+        # A version bump dropped while Redis was unreachable is made when it answers again.
+        from .cache import on_recovery
+        from .figures import start_new_version
+
+        on_recovery(start_new_version)
