@@ -60,3 +60,9 @@ class BureauConfig(AppConfig):
         from .figures import start_new_version
 
         on_recovery(start_new_version)
+        # A request that met a database outage answers 503 (bureau/outage.py).
+        from django.core.signals import got_request_exception
+
+        from .outage import mark_outage
+
+        got_request_exception.connect(mark_outage, dispatch_uid="bureau.outage")
