@@ -55,3 +55,14 @@ class BureauConfig(AppConfig):
 
         for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
             signal.connect(on_model_change, dispatch_uid=f"bureau.figures.{name}")
+        # A version bump dropped while Redis was unreachable is made when it answers again.
+        from .cache import on_recovery
+        from .figures import start_new_version
+
+        on_recovery(start_new_version)
+        # A request that met a database outage answers 503 (bureau/outage.py).
+        from django.core.signals import got_request_exception
+
+        from .outage import mark_outage
+
+        got_request_exception.connect(mark_outage, dispatch_uid="bureau.outage")

@@ -125,6 +125,12 @@ def mark_changed(reason: str = "") -> None:
     transaction.on_commit(lambda: _after_commit(reason))
 
 
+def start_new_version() -> None:
+    """A new data version now: run when the cache answers again after an outage during which
+    this process could not record a change (bureau.cache.on_recovery)."""
+    _bump_version("changes made while the cache was unreachable")
+
+
 def _bump_version(reason: str) -> None:
     from django.core.cache import cache
 

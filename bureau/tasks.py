@@ -34,3 +34,15 @@ def import_file(self, dataset: str, path: str, user_id: int | None = None, dry_r
         "errors": [str(e) for e in outcome.errors[:200]],
         "error_count": len(outcome.errors),
     }
+
+
+@shared_task(ignore_result=True, expires=55, time_limit=30)
+def heartbeat() -> None:
+    """Written every minute by beat through a worker: /readyz reads its age (bureau/health.py)."""
+    import time
+
+    from django.core.cache import cache
+
+    from bureau.health import HEARTBEAT_KEY
+
+    cache.set(HEARTBEAT_KEY, time.time(), timeout=24 * 3600)

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,11 +130,14 @@ def activity_list(request):
 def activity_create(request):
     form = ActivityQuickForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        activity.created_by = request.user
-        activity.save()
-        form.save_m2m()
-        activity.staff.add(request.user)
+        # The activity, its enterprises and its staff: all saved or none (a connection lost
+        # midway leaves no activity without its participants).
+        with transaction.atomic():
+            activity = form.save(commit=False)
+            activity.created_by = request.user
+            activity.save()
+            form.save_m2m()
+            activity.staff.add(request.user)
         messages.success(request, _("已登记活动：%(t)s") % {"t": activity.topic})
         return redirect("activity_list")
     return render(request, "bureau/activity_form.html", {"form": form})
