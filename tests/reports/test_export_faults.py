@@ -386,7 +386,7 @@ def test_failure_handler_survives_a_lost_database_connection(monkeypatch, media)
     from django.db import connection
 
     require_service("PostgreSQL", connection.vendor == "postgresql", "the suite runs on SQLite")
-    import psycopg
+    import psycopg2
 
     from reports import exports
     from reports.tasks import export_summary
@@ -399,14 +399,18 @@ def test_failure_handler_survives_a_lost_database_connection(monkeypatch, media)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
-        with psycopg.connect(
+        other = psycopg2.connect(
             host=db["HOST"],
             port=db["PORT"],
             user=db["USER"],
             password=db["PASSWORD"],
             dbname=db["NAME"],
-        ) as other:
-            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        )
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            other.close()
         raise RuntimeError("the build failed while the database restarted")
 
     monkeypatch.setattr(exports, "build_xlsx", build_then_lose_the_database)
