@@ -124,7 +124,11 @@ def sweep_exports() -> int:
     return jobs.sweep()
 
 
-@shared_task(ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+# Not handed back when its worker dies (the settings' default for every other task): a run
+# that kills its worker would otherwise be delivered again and again; beat starts the next.
+@shared_task(
+    ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60, reject_on_worker_lost=False
+)
 def warm_dashboard(years: list[int] | None = None) -> list[int]:
     """Compute the dashboard's figures and panels (the default language) into the cache, so
     leadership does not wait for them: this year and last by default, the first of them also
