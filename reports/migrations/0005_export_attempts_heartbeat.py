@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_merge_drafting_and_word'),
+        ('reports', '0004_paragraph_deleted_at'),
     ]
 
     operations = [
