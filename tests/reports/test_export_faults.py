@@ -23,6 +23,7 @@ import pytest
 import redis as redis_lib
 from django.conf import settings
 from django.urls import reverse
+from kombu import pools
 
 from reports.models import ExportJob, ExportStatus
 from reports.services import ensure_summary
@@ -115,8 +116,9 @@ def _point_celery_at(url: str | None) -> None:
     app.conf.task_always_eager = url is None and settings.CELERY_TASK_ALWAYS_EAGER
     app.conf.broker_url = url or settings.CELERY_BROKER_URL
     app.conf.result_backend = url or settings.CELERY_RESULT_BACKEND
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps one pool per broker URL in a registry: closing a pool without clearing it
+    # would hand the closed pool to the next test (even eager tasks acquire a producer).
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     app._backend_cache = None
