@@ -241,8 +241,14 @@ class ExportJob(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # A worker runs the export: each delivery of its task is an attempt (a worker lost
+    # mid-export makes the broker deliver it again), and while it runs it beats; a job whose
+    # beat stops is failed by the sweeper (reports.services.sweep_exports).
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0, editable=False)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(excluded_fields=["progress", "heartbeat_at"])
 
     class Meta:
         verbose_name = _("导出任务")

@@ -318,11 +318,15 @@ def request_export(
     their own (joined by nobody else, downloadable by them only); everyone else shares the
     masked one.
 
-    Returns (job, started): `started` is False when an active job was joined.
+    Returns (job, started): `started` is False when an active job was joined. Jobs whose
+    worker is gone are failed first, so a request never joins a dead one.
     """
     from talent.selectors import can_view_personal_data
 
+    from . import jobs
     from .tasks import export_summary
+
+    jobs.sweep()
 
     if fmt != ExportFormat.DOCX:
         appendix = ExportAppendix.FIGURES  # the Excel file always holds every record
@@ -354,6 +358,7 @@ def _enqueue_export(job: ExportJob, task, *, user_id: int | None = None) -> None
         logger.exception("could not queue export job %s (summary %s)", job.pk, job.summary_id)
         ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
             status=ExportStatus.FAILED,
-            error=_("任务队列暂不可用，导出未能开始，请稍后重试。") + f" ({type(exc).__name__})",
+            error=_("导出服务暂不可用（任务队列无法连接），导出未能开始，请稍后重试。")
+            + f" ({type(exc).__name__})",
             finished_at=timezone.now(),
         )

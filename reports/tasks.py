@@ -6,10 +6,11 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from . import jobs
 from .models import ACTIVE_EXPORT_STATUSES, AnnualSummary, ExportFormat, ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -17,7 +18,13 @@ logger = logging.getLogger(__name__)
 BUILDERS = {ExportFormat.DOCX: "build_docx", ExportFormat.XLSX: "build_xlsx"}
 
 
-@shared_task(bind=True, time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True)
+@shared_task(
+    bind=True,
+    time_limit=settings.EXPORT_TIME_LIMIT,
+    soft_time_limit=settings.EXPORT_TIME_LIMIT - 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def export_summary(
     self,
     summary_id: int,
@@ -30,9 +37,11 @@ def export_summary(
 
     Without `job_id` it joins the summary's active masked job of that format and appendix or
     starts one, so the task can be called on its own (command line, a worker test).
-    Idempotent: a job already done is returned as is. `user_id` is the requester: personal
-    data goes in unmasked only when the job was asked unmasked and that user may still see
-    it, and the export is then logged (talent.PersonalDataAccess).
+    Idempotent: a job already done or failed is returned as is, so a delivery of the task
+    after the sweeper failed its job does nothing. Each delivery is an attempt; past
+    EXPORT_MAX_ATTEMPTS (the worker died each time) the job is failed. `user_id` is the
+    requester: personal data goes in unmasked only when the job was asked unmasked and that
+    user may still see it, and the export is then logged (talent.PersonalDataAccess).
     """
     from . import exports
 
@@ -50,17 +59,31 @@ def export_summary(
             ).first() or ExportJob.objects.create(summary=summary, fmt=fmt, appendix=appendix)
     else:
         job = ExportJob.objects.get(pk=job_id)
-    if job.status == ExportStatus.DONE and job.file:
-        return {"job_id": job.pk, "path": job.file.path, "status": str(job.status)}
-
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=1)
+    attempt = jobs.claim(job.pk)
+    if attempt is None:
+        job.refresh_from_db()
+        return _result(job)
+    if attempt > settings.EXPORT_MAX_ATTEMPTS:
+        jobs.finish(
+            job.pk,
+            attempt,
+            status=ExportStatus.FAILED,
+            error=gettext("导出多次中断（处理进程意外退出），已停止。") + f" ({attempt - 1})",
+        )
+        job.refresh_from_db()
+        return _result(job)
 
     def progress(percent: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, percent)))
+        ExportJob.objects.filter(pk=job.pk, attempts=attempt).update(
+            progress=max(1, min(99, percent)), heartbeat_at=timezone.now()
+        )
 
     reader = exports.reader_for(user_id, path=job.get_absolute_url())
     reader.unmask = reader.unmask and job.unmasked
     options = {"appendix": job.appendix} if fmt == ExportFormat.DOCX else {}
+    # In a worker the job beats from a thread, so a long step without progress is not taken
+    # for a dead worker; run in process (no broker) the request itself is the worker.
+    beat = None if self.request.is_eager else jobs.Heartbeat(job.pk, attempt)
     try:
         # A Chinese official document whatever the requesting user's language (an eager run
         # happens inside that user's request).
@@ -70,22 +93,42 @@ def export_summary(
             )
     except Exception as exc:
         # Recorded on the job (the user sees it); not re-raised, so an eager run inside a
-        # request does not turn into a server error.
+        # request does not turn into a server error. The write survives a database restart.
         logger.exception("export of summary %s as %s failed", summary_id, fmt)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-        return {"job_id": job.pk, "path": "", "status": ExportStatus.FAILED.value}
+        jobs.finish(job.pk, attempt, status=ExportStatus.FAILED, error=str(exc)[:2000])
+        job.refresh_from_db()
+        return _result(job)
+    finally:
+        if beat is not None:
+            beat.stop()
+    jobs.finish(
+        job.pk,
+        attempt,
+        status=ExportStatus.DONE,
+        data=data,
+        filename=f"{summary.year}-summary.{fmt}",
+    )
     job.refresh_from_db()
-    job.file.save(f"{summary.year}-summary.{fmt}", ContentFile(data), save=False)
-    job.status = ExportStatus.DONE
-    job.progress = 100
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "progress", "finished_at"])
-    return {"job_id": job.pk, "path": job.file.path, "status": str(job.status)}
+    return _result(job)
 
 
-@shared_task(ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def _result(job: ExportJob) -> dict:
+    path = job.file.path if job.status == ExportStatus.DONE and job.file else ""
+    return {"job_id": job.pk, "path": path, "status": str(job.status)}
+
+
+@shared_task(ignore_result=True, time_limit=60, soft_time_limit=50)
+def sweep_exports() -> int:
+    """Fail the exports whose worker is gone or that ran past their limit (run by beat each
+    minute); returns how many."""
+    return jobs.sweep()
+
+
+# Not handed back when its worker dies (the settings' default for every other task): a run
+# that kills its worker would otherwise be delivered again and again; beat starts the next.
+@shared_task(
+    ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60, reject_on_worker_lost=False
+)
 def warm_dashboard(years: list[int] | None = None) -> list[int]:
     """Compute the dashboard's figures and panels (the default language) into the cache, so
     leadership does not wait for them: this year and last by default, the first of them also

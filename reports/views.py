@@ -14,7 +14,7 @@ from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
 from bureau.concurrency import ensure_current
 from talent.selectors import can_view_personal_data
 
-from . import services
+from . import jobs, services
 from .document import build as build_document
 from .filters import DashboardFilter, year_choices
 from .forms import (
@@ -28,6 +28,7 @@ from .forms import (
     WordTemplateForm,
 )
 from .models import (
+    ACTIVE_EXPORT_STATUSES,
     AnnualSummary,
     ExportJob,
     ExportStatus,
@@ -418,12 +419,18 @@ def export_request(request: HttpRequest, year: int) -> HttpResponse:
     )
     if not started:
         messages.info(request, _("该格式的导出正在进行中，请稍候。"))
+    elif ExportJob.objects.filter(pk=job.pk, status=ExportStatus.FAILED).exists():
+        # The broker refused the task (Redis down): the job is failed, not left pending.
+        messages.error(request, _("导出服务暂不可用，导出未能开始。请稍后点击“重新导出”重试。"))
     return redirect("reports:export_status", pk=job.pk)
 
 
 @role_required(*BUREAU_ROLES)
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExportJob.objects.select_related("summary"), pk=pk)
+    if job.status in ACTIVE_EXPORT_STATUSES and jobs.sweep(pk=job.pk):
+        # Its worker is gone: the page says so now, not after the next beat.
+        job.refresh_from_db()
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -1,4 +1,5 @@
-/* Polls an export job until it is done, then shows the download link. */
+/* Polls an export job until it is done or failed: then shows the download link, or the
+   failure with its retry button. A failed poll (server away) is tried again, more slowly. */
 (function () {
   "use strict";
   var box = document.getElementById("export-job");
@@ -12,7 +13,10 @@
         document.getElementById("job-progress").style.width = job.progress + "%";
         document.getElementById("job-percent").textContent = job.progress;
         document.getElementById("job-error").textContent = job.error || "";
-        if (job.download) { document.getElementById("job-download").hidden = false; }
+        var download = document.getElementById("job-download");
+        if (job.download && download) { download.hidden = false; }
+        document.getElementById("job-running").hidden = !!finished[job.status];
+        document.getElementById("job-failed").hidden = job.status !== "failed";
         if (!finished[job.status]) { setTimeout(poll, 1000); }
       })
       .catch(function () { setTimeout(poll, 3000); });
