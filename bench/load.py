@@ -10,8 +10,9 @@ the bench then needs nothing beyond the standard library, and no gevent monkey-p
 in a process that also drives subprocesses. Each client signs in through the login form and
 then loops over its role's pages with a think time of 0.5-1.5 s; one more client saves the
 enterprise profile every 3 s. The bench runs with DEBUG=false (HTTPS switches off for plain
-HTTP on loopback); sign-in is by password alone, so if two-factor sign-in is made mandatory
-for these roles, run it with that switch off for the bench accounts.
+HTTP on loopback), so two-factor sign-in is required as in production: each leadership and
+staff client has an account of its own with an authenticator whose key the bench knows, and
+signs in with the password and then a TOTP it computes (RFC 6238, standard library).
 
 It prints JSON and with --docs rewrites the load section of docs/benchmarks.md.
 """
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -27,6 +30,7 @@ import platform
 import random
 import re
 import statistics
+import struct
 import sys
 import threading
 import time
@@ -57,6 +61,7 @@ PAGES = {
     "enterprise": ["/portal/", "/portal/profile/", "/portal/quarterly/", "/portal/annual/"],
 }
 SAVE_EVERY_SECONDS = 3.0
+ROLES = ["leader", "staff", "enterprise"]
 
 
 class Client:
@@ -96,7 +101,15 @@ class Client:
 
     def login(self, username: str) -> None:
         self.request("/accounts/login/")
-        status, _ = self.request("/accounts/login/", {"username": username, "password": PASSWORD})
+        status, page = self.request(
+            "/accounts/login/", {"username": username, "password": PASSWORD}
+        )
+        if status == 200 and 'name="token-otp_token"' in page:
+            # The two-step sign-in's token step: the authenticator's six digits now.
+            status, page = self.request(
+                "/accounts/login/",
+                {"login_view-current_step": "token", "token-otp_token": totp(otp_key(username))},
+            )
         if status != 302:
             raise RuntimeError(f"sign-in of {username} answered {status}")
 
@@ -126,17 +139,47 @@ class Client:
         return values
 
 
-def _accounts(database_url: str) -> None:
-    """One leader, one staff member, and an enterprise user of the first demo enterprise."""
+def otp_key(username: str) -> str:
+    """The bench account's authenticator key (hex, 20 bytes), known to the bench alone."""
+    return hashlib.sha256(f"bench-otp-{username}".encode()).hexdigest()[:40]
+
+
+def totp(hex_key: str, step: int = 30, digits: int = 6) -> str:
+    """The RFC 6238 code an authenticator app shows now for `hex_key` (django-otp's defaults)."""
+    counter = struct.pack(">Q", int(time.time()) // step)
+    mac = hmac.new(bytes.fromhex(hex_key), counter, hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
+    return f"{code:0{digits}d}"
+
+
+def account_for(role: str, i: int) -> str:
+    """Leadership and staff clients sign in as accounts of their own (a TOTP is accepted once
+    per account and time step); enterprise clients share one enterprise's account."""
+    return "load_ent" if role == "enterprise" else f"load_{role}_{i}"
+
+
+def _accounts(database_url: str, clients: int) -> None:
+    """A leader or staff account (with its authenticator) per such client, and an enterprise
+    user of the first demo enterprise."""
+    people = [(account_for(ROLES[i % 3], i), ROLES[i % 3]) for i in range(clients)]
+    people = sorted(set(people) | {("load_ent", "enterprise")})
+    keys = {name: otp_key(name) for name, role in people if role != "enterprise"}
     code = f"""
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from bureau.models import User
 from bureau.roles import Role
 from enterprises.models import Enterprise, EnterpriseAccount
-for name, role in [("load_leader", Role.LEADERSHIP), ("load_staff", Role.BUREAU_STAFF), ("load_ent", Role.ENTERPRISE_USER)]:
+roles = {{"leader": Role.LEADERSHIP, "staff": Role.BUREAU_STAFF, "enterprise": Role.ENTERPRISE_USER}}
+keys = {keys!r}
+for name, kind in {people!r}:
+    role = roles[kind]
     user, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": role == Role.BUREAU_STAFF}})
     user.set_password({PASSWORD!r}); user.save()
     user.groups.add(Group.objects.get(name=role.group_name))
+    if name in keys:
+        TOTPDevice.objects.update_or_create(user=user, name="default", defaults={{"key": keys[name], "confirmed": True}})
 EnterpriseAccount.objects.get_or_create(user=User.objects.get(username="load_ent"), defaults={{"enterprise": Enterprise.objects.order_by("pk").first()}})
 """
     manage("shell", "-c", code, env=portal_env(DATABASE_URL=database_url, REDIS_URL=""))
@@ -151,7 +194,7 @@ def run(clients: int, seconds: float) -> dict:
         t0 = time.monotonic()
         manage("migrate", "--noinput", "-v", "0", env=setup_env, timeout=900)
         manage("seed_demo", env=setup_env, timeout=1800)
-        _accounts(url)
+        _accounts(url, clients)
         seed_seconds = time.monotonic() - t0
         redis.start()
         web = Gunicorn(
@@ -184,8 +227,7 @@ def run(clients: int, seconds: float) -> dict:
 
 
 def _drive(port: int, clients: int, seconds: float, cluster: PostgresCluster) -> dict:
-    roles = ["leader", "staff", "enterprise"]
-    logins = {"leader": "load_leader", "staff": "load_staff", "enterprise": "load_ent"}
+    roles = ROLES
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     kinds: dict[str, int] = defaultdict(int)
@@ -203,7 +245,7 @@ def _drive(port: int, clients: int, seconds: float, cluster: PostgresCluster) ->
     def user(i: int) -> None:
         role = roles[i % len(roles)]
         client = Client(port)
-        client.login(logins[role])
+        client.login(account_for(role, i))
         start_gate.wait()
         rng = random.Random(i)
         pages = PAGES[role]
