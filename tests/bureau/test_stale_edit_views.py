@@ -474,8 +474,7 @@ def page_form(html: str, case: Case) -> dict:
         invalid = [
             i
             for i in invalid
-            if i.split(":")[0] not in case.change
-            and not i.startswith(case.optional_prefix)
+            if i.split(":")[0] not in case.change and not i.startswith(case.optional_prefix)
         ]
         assert not invalid, invalid
         return {k: data.getlist(k) if len(data.getlist(k)) > 1 else data[k] for k in data}

@@ -8,6 +8,7 @@ from bureau.figures import Figure
 from reports import services
 from reports.models import NarrativeParagraph
 from reports.views import text_diff
+from tests.concurrency import token
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_staff_edit_wins_and_the_new_draft_is_offered_beside_it(summary, staff_c
     staff_text = "加强企业梯次培育。今年以来，新培育高企23家，成效明显。"
     response = staff_client.post(
         reverse("reports:paragraph_edit", args=[paragraph.pk]),
-        {"text": staff_text, "order": paragraph.order},
+        {"text": staff_text, "order": paragraph.order, **token(paragraph)},
     )
     assert response.status_code == 302
     STATE["hitech"] = 25
@@ -69,7 +70,10 @@ def test_staff_edit_wins_and_the_new_draft_is_offered_beside_it(summary, staff_c
     assert staff_text in preview and 'class="edited"' in preview
 
     # Taking the new draft: the text follows the data again; staff's version stays in history.
-    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"accept_draft": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"accept_draft": "1", **token(paragraph)},
+    )
     paragraph.refresh_from_db()
     assert "新培育高企25家" in paragraph.text and not paragraph.is_edited
     assert paragraph.pending == ""
@@ -82,7 +86,8 @@ def test_keeping_staff_text_drops_the_offer(summary, staff_client):
     STATE["hitech"] = 30
     services.regenerate(summary)
     staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"dismiss_draft": "1"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"dismiss_draft": "1", **token(paragraph)},
     )
     paragraph.refresh_from_db()
     assert paragraph.text == "工作人员的版本。" and paragraph.pending == ""
@@ -103,7 +108,7 @@ def test_history_keeps_the_first_version_shows_differences_and_restores(summary,
     assert oldest.text == first
     response = staff_client.post(
         reverse("reports:paragraph_edit", args=[paragraph.pk]),
-        {"restore": str(oldest.history_id)},
+        {"restore": str(oldest.history_id), **token(paragraph)},
     )
     assert response.status_code == 302
     paragraph.refresh_from_db()
@@ -114,7 +119,8 @@ def test_history_keeps_the_first_version_shows_differences_and_restores(summary,
 def test_restoring_an_unknown_version_is_404(summary, staff_client):
     paragraph = ladder(summary)
     response = staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"restore": "999999"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"restore": "999999", **token(paragraph)},
     )
     assert response.status_code == 404
 
@@ -132,7 +138,7 @@ def test_rounding_chosen_by_staff_changes_the_drafted_count(summary, staff_clien
     assert "政策宣讲会12次" in NarrativeParagraph.objects.get(slot="work.tiers.policy").text
     response = staff_client.post(
         reverse("reports:summary_rounding", args=[2024]),
-        {"bureau.activities.policy_seminar": "about"},
+        {"bureau.activities.policy_seminar": "about", **token(summary)},
     )
     assert response.status_code == 302
     summary.refresh_from_db()
@@ -145,7 +151,7 @@ def test_leadership_cannot_change_rounding_or_paragraphs(summary, leader_client)
     assert (
         leader_client.post(
             reverse("reports:summary_rounding", args=[2024]),
-            {"bureau.activities.policy_seminar": "about"},
+            {"bureau.activities.policy_seminar": "about", **token(summary)},
         ).status_code
         == 403
     )
