@@ -175,12 +175,12 @@ class OptimisticLockFormMixin:
         super().__init__(*args, **kwargs)
         self.fields[TOKEN_FIELD] = token_field(self.lock_target())
 
-    def lock_target(self) -> models.Model:
+    def lock_target(self) -> models.Model | None:
         """The record the form edits: a plain Form is given it (`lock_record=`) or names it by
         overriding this; a ModelForm edits its instance."""
         if self._lock_record is not None:
             return self._lock_record
-        return self.instance
+        return getattr(self, "instance", None)
 
     def submitted_token(self) -> str | None:
         """The token the form was opened with; None when the POST has no token at all.

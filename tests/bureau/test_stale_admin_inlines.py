@@ -84,8 +84,9 @@ def test_an_inline_row_without_its_token_is_refused(clerks):
     assert Tenancy.objects.get(pk=tenancy.pk).note == ""
 
 
-def test_an_unchanged_stale_row_does_not_stop_the_parent_save(clerks):
-    """Only rows the page changes are checked: B's new incubator name goes through."""
+def test_a_stale_row_the_page_left_alone_is_refused_rather_than_undoing_the_newer_note(clerks):
+    """B did not touch the row, but the page still holds its old note: saving it would put the
+    old note back over A's, so the save is refused."""
     first, second = clerks
     tenancy = TenancyFactory(note="")
     admin_url = f"/admin/incubation/incubator/{tenancy.incubator_id}/change/"
@@ -95,10 +96,25 @@ def test_an_unchanged_stale_row_does_not_stop_the_parent_save(clerks):
     tenancy.save()
     form_b["name"] = "改名后的孵化器"
     response = login(second).post(admin_url, {**form_b, "_save": "1"})
+    assert "赵录入" in refusal(response)
+    tenancy.refresh_from_db()
+    assert tenancy.note == "赵录入在别处写的备注"
+    assert tenancy.incubator.name != "改名后的孵化器"
+
+
+def test_a_row_whose_values_did_not_move_does_not_stop_the_parent_save(clerks):
+    """Only the token moved (a save that changed nothing): the row is not saved, not checked."""
+    first, second = clerks
+    tenancy = TenancyFactory(note="")
+    admin_url = f"/admin/incubation/incubator/{tenancy.incubator_id}/change/"
+    form_b = form_data(login(second).get(admin_url).content.decode())
+    tenancy._history_user = first
+    tenancy.save()
+    form_b["name"] = "改名后的孵化器"
+    response = login(second).post(admin_url, {**form_b, "_save": "1"})
     assert response.status_code == 302 and "保存未生效" not in refusal(response)
     tenancy.refresh_from_db()
     assert tenancy.incubator.name == "改名后的孵化器"
-    assert tenancy.note == "赵录入在别处写的备注"
 
 
 def test_two_admins_editing_the_same_plan_item_row(clerks):
