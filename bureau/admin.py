@@ -13,7 +13,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets, uploads
-from .concurrency import OptimisticLockAdminMixin
+from .concurrency import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from .importing import (
     HEADER_ROWS,
     collect_errors,
@@ -220,12 +220,12 @@ class PortalImportExportAdmin(
     of a save from a stale change form (bureau.concurrency)."""
 
 
-class PortalTabularInline(PersonalDataFormMixin, admin.TabularInline):
-    pass
+class PortalTabularInline(PersonalDataFormMixin, OptimisticLockInlineMixin, admin.TabularInline):
+    """Inline rows, each refused when saved from a stale page (bureau.concurrency)."""
 
 
-class PortalStackedInline(PersonalDataFormMixin, admin.StackedInline):
-    pass
+class PortalStackedInline(PersonalDataFormMixin, OptimisticLockInlineMixin, admin.StackedInline):
+    """Inline rows, each refused when saved from a stale page (bureau.concurrency)."""
 
 
 class OneAdminRoleUserChangeForm(UserChangeForm):

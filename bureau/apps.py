@@ -17,6 +17,19 @@ DEFAULT_ACTIVITY_KINDS = [
 ]
 
 
+def _is_last_post_migrate_sender(sender) -> bool:
+    """Whether `sender` is the last app that `migrate` (or `flush`) sends post_migrate for.
+
+    Django sends the signal once per installed app with models, in INSTALLED_APPS order, and
+    each app's permissions are created on its own signal: only on the last one do they all
+    exist. Every app gets its signal on every migrate, also when only some apps migrated.
+    """
+    from django.apps import apps
+
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    return bool(with_models) and getattr(sender, "label", None) == with_models[-1].label
+
+
 def _after_migrate(sender, **kwargs) -> None:
     from django.apps import apps
 
@@ -24,6 +37,10 @@ def _after_migrate(sender, **kwargs) -> None:
     from .models import ActivityKind
     from .services import sync_role_groups
 
+    # Once per migrate: on every app's signal the sync ran ~20 times, each run that found the
+    # next app's new permissions writing permission-change events to the security log.
+    if not _is_last_post_migrate_sender(sender):
+        return
     if not all(
         app_is_migrated(apps.get_app_config(a), **kwargs) for a in ("auth", "bureau", "audit")
     ):

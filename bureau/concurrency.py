@@ -38,13 +38,35 @@ def last_change(instance: models.Model):
     return manager.select_related("history_user").order_by("-history_id").first()
 
 
-def edit_token(instance: models.Model) -> str:
-    """The token a form carries: the latest history id, '' when there is none yet."""
+def edit_token(instance: models.Model, *, fresh: bool = False) -> str:
+    """The token a form carries: the latest history id, '' when there is none yet.
+
+    `fresh` reads the database even when the row came with its token (annotate_edit_tokens):
+    the check at save time must see saves made since the page was read.
+    """
     manager = _history_manager(instance)
     if manager is None:
         return ""
+    if not fresh and "edit_token_value" in instance.__dict__:
+        # Read with the list (annotate_edit_tokens).
+        value = instance.__dict__["edit_token_value"]
+        return "" if value is None else str(value)
     latest = manager.order_by("-history_id").values_list("history_id", flat=True).first()
     return "" if latest is None else str(latest)
+
+
+def annotate_edit_tokens(queryset: models.QuerySet) -> models.QuerySet:
+    """The queryset with each row's token as `edit_token_value`, for a list whose rows each
+    carry a form: one subquery instead of one query per row."""
+    model = queryset.model
+    history = getattr(model, model._meta.simple_history_manager_attribute).model
+    pk_name = model._meta.pk.attname
+    latest = (
+        history._default_manager.filter(**{pk_name: models.OuterRef("pk")})
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    return queryset.annotate(edit_token_value=models.Subquery(latest))
 
 
 def _who(entry) -> str:
@@ -55,34 +77,87 @@ def _who(entry) -> str:
 
 
 class StaleEditError(Exception):
-    """A save from a form opened before someone else's save; nothing was written."""
+    """A save from a form opened before someone else's save; nothing was written.
 
-    def __init__(self, entry) -> None:
+    `missing` marks a POST that carried no token at all (an old tab opened before a deploy, a
+    script): it cannot show which version it was based on, so it is refused as well.
+    `next_url` is the page to reload when the POST went to an action URL with no page of its
+    own; by default the request's own URL is reloaded.
+    """
+
+    def __init__(self, entry, *, missing: bool = False, next_url: str | None = None) -> None:
         self.entry = entry
+        self.missing = missing
+        self.next_url = next_url
         when = timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M") if entry else ""
-        self.message = gettext(
-            "保存未生效：您打开此页面后，%(who)s 已于 %(when)s 修改了这条记录。"
-            "为免覆盖对方的修改，已保留对方保存的数据；页面已显示最新数据，请核对后重新填写。"
-        ) % {"who": _who(entry) if entry else gettext("他人"), "when": when}
+        who = _who(entry) if entry else gettext("他人")
+        if missing and entry is None:
+            self.message = gettext(
+                "保存未生效：提交的表单缺少版本标记（可能来自系统更新前打开的旧页面或脚本），"
+                "无法确认它基于最新数据。页面已显示最新数据，请核对后重新填写。"
+            )
+        elif missing:
+            self.message = gettext(
+                "保存未生效：提交的表单缺少版本标记（可能来自系统更新前打开的旧页面或脚本），"
+                "无法确认它基于最新数据；这条记录最近由 %(who)s 于 %(when)s 修改。"
+                "为免覆盖，已保留现有数据；页面已显示最新数据，请核对后重新填写。"
+            ) % {"who": who, "when": when}
+        else:
+            self.message = gettext(
+                "保存未生效：您打开此页面后，%(who)s 已于 %(when)s 修改了这条记录。"
+                "为免覆盖对方的修改，已保留对方保存的数据；页面已显示最新数据，请核对后重新填写。"
+            ) % {"who": who, "when": when}
         super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
 
 
-def ensure_current(instance: models.Model, token: str | None) -> None:
+def ensure_current(
+    instance: models.Model, token: str | None, *, next_url: str | None = None
+) -> None:
     """Raise StaleEditError unless `token` is still the record's latest change.
 
-    Call inside the save's transaction: the row is locked first (SELECT ... FOR UPDATE on
-    PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock), so two saves of
-    one record are checked one after the other.
+    `token` None means the POST carried no token: refused for a saved record (a form of the
+    portal always renders one), accepted for a record being created, which has nothing to be
+    stale against. Call inside the save's transaction: the row is locked first (SELECT ...
+    FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock), so
+    two saves of one record are checked one after the other.
     """
-    if instance.pk is None or token is None:
+    if instance.pk is None:
         return
     model = type(instance)
     list(model._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
-    if edit_token(instance) != token:
-        raise StaleEditError(last_change(instance))
+    if token is None:
+        raise StaleEditError(last_change(instance), missing=True, next_url=next_url)
+    if edit_token(instance, fresh=True) != token:
+        raise StaleEditError(last_change(instance), next_url=next_url)
+
+
+def posted_token(request: HttpRequest, prefix: str = "") -> str | None:
+    """The token a plain form posted (rendered by `{% edit_token_field obj %}`); None if absent."""
+    name = f"{prefix}-{TOKEN_FIELD}" if prefix else TOKEN_FIELD
+    if name not in request.POST:
+        return None
+    return request.POST.get(name) or ""
+
+
+class TokenField(forms.CharField):
+    """The hidden token. It never counts as a change: a row whose token moved on but whose
+    values the user left alone is not saved (and so not refused)."""
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+def token_field(instance: models.Model | None = None) -> forms.CharField:
+    """The hidden token field of a form (no label: loops over a form's fields print labels)."""
+    return TokenField(
+        required=False,
+        label="",
+        widget=forms.HiddenInput,
+        initial=edit_token(instance) if instance is not None else "",
+    )
 
 
 class OptimisticLockFormMixin:
@@ -95,21 +170,24 @@ class OptimisticLockFormMixin:
     instance: models.Model
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lock_record: models.Model | None = None, **kwargs: Any) -> None:
+        self._lock_record = lock_record
         super().__init__(*args, **kwargs)
-        self.fields[TOKEN_FIELD] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=edit_token(self.lock_target())
-        )
+        self.fields[TOKEN_FIELD] = token_field(self.lock_target())
 
-    def lock_target(self) -> models.Model:
-        """The record the form edits (a plain Form names it by overriding this)."""
-        return self.instance
+    def lock_target(self) -> models.Model | None:
+        """The record the form edits: a plain Form is given it (`lock_record=`) or names it by
+        overriding this; a ModelForm edits its instance."""
+        if self._lock_record is not None:
+            return self._lock_record
+        return getattr(self, "instance", None)
 
     def submitted_token(self) -> str | None:
         """The token the form was opened with; None when the POST has no token at all.
 
         Every page renders the token, so a browser always sends it ('' for a record that had
-        no history yet). A request built by hand without the field is not checked.
+        no history yet). A POST without the field (a request built by hand, a tab opened
+        before the token existed) is refused by ensure_current for a saved record.
         """
         if self.add_prefix(TOKEN_FIELD) not in self.data:
             return None
@@ -136,11 +214,17 @@ def _locked_admin_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
         base.__name__,
         (base,),
         {
-            TOKEN_FIELD: forms.CharField(required=False, widget=forms.HiddenInput),
+            TOKEN_FIELD: TokenField(required=False, label="", widget=forms.HiddenInput),
             "__init__": __init__,
             "__module__": base.__module__,
         },
     )
+
+
+def _form_token(form: forms.BaseForm) -> str | None:
+    if form.add_prefix(TOKEN_FIELD) not in form.data:
+        return None
+    return form.cleaned_data.get(TOKEN_FIELD) or ""
 
 
 class OptimisticLockAdminMixin:
@@ -169,9 +253,10 @@ class OptimisticLockAdminMixin:
         return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:
-        # The changelist's list_editable forms carry no token; only the change form is checked.
-        if change and TOKEN_FIELD in form.fields and form.add_prefix(TOKEN_FIELD) in form.data:
-            ensure_current(obj, form.cleaned_data.get(TOKEN_FIELD) or "")
+        # The changelist's list_editable forms have no token field; the change form has, and a
+        # POST of it without the token (an old tab, a script) is refused like a stale one.
+        if change and TOKEN_FIELD in form.fields:
+            ensure_current(obj, _form_token(form))
         super().save_model(request, obj, form, change)
 
 
@@ -187,5 +272,56 @@ class StaleEditMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, StaleEditError):
             messages.error(request, exception.message)
-            return HttpResponseRedirect(request.get_full_path())
+            return HttpResponseRedirect(exception.next_url or request.get_full_path())
         return None
+
+
+def _has_history(model: type[models.Model]) -> bool:
+    return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+class _StaleCheckedInlineFormSet:
+    """An inline formset whose changed or deleted rows are checked like a change form."""
+
+    def save_existing_objects(self, commit: bool = True):
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                continue
+            if form in self.deleted_forms or form.has_changed():
+                ensure_current(form.instance, _form_token(form))
+        return super().save_existing_objects(commit)
+
+
+class OptimisticLockInlineMixin:
+    """The refusal for the admin's inline rows (TabularInline/StackedInline).
+
+    Each existing row carries its own token; a row changed or deleted from a page opened
+    before someone else saved that row (on its own page, the portal or another admin) is
+    refused, and with it the whole save of the page (the admin saves in one transaction).
+    Rows left unchanged are not saved, so they are not checked.
+    """
+
+    def _locks(self, request, obj) -> bool:
+        return _has_history(self.model) and self.has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Each row's token read with the rows (one subquery, not one query per row).
+        return annotate_edit_tokens(queryset) if _has_history(self.model) else queryset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if not self._locks(request, obj):
+            return super().get_formset(request, obj, **kwargs)
+        kwargs["form"] = _locked_admin_form(kwargs.get("form", self.form))
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_StaleCheckedInlineFormSet, formset), {})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._locks(request, obj):
+            return fieldsets
+        first_name, first_options = fieldsets[0]
+        fields = list(first_options.get("fields", ()))
+        if TOKEN_FIELD in fields:
+            return fieldsets
+        return [(first_name, {**first_options, "fields": [*fields, TOKEN_FIELD]}), *fieldsets[1:]]

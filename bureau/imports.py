@@ -43,6 +43,8 @@ from .models import (
 from .services import record_initial_status
 
 CODE_SEPARATORS = re.compile(r"[;；,，、\s]+")
+# Institution names may hold spaces (English names): only the punctuation separates them.
+NAME_SEPARATORS = re.compile(r"[;；,，、\n]+")
 
 
 class CreditCodesWidget(widgets.ManyToManyWidget):
@@ -78,6 +80,49 @@ class CreditCodesWidget(widgets.ManyToManyWidget):
     def example_value(self) -> str | None:
         codes = list(Enterprise.objects.order_by("pk").values_list("credit_code", flat=True)[:2])
         return "；".join(codes) or None
+
+
+class InstitutionNamesWidget(widgets.ManyToManyWidget):
+    """Financial institutions attending a finance event (参加金融机构), by name or short name,
+    separated like the enterprises column; every one must be in the finance institutions."""
+
+    def __init__(self) -> None:
+        from finance.models import Institution
+
+        super().__init__(Institution, separator="；", field="name")
+        self._pks: dict[str, int] | None = None
+
+    def names(self, value) -> list[str]:
+        text = "" if value is None else str(value)
+        return list(dict.fromkeys(n.strip() for n in NAME_SEPARATORS.split(text) if n.strip()))
+
+    def clean(self, value, row=None, **kwargs):
+        from finance.models import Institution
+
+        names = self.names(value)
+        if not names:
+            return Institution.objects.none()
+        if self._pks is None:
+            self._pks = {}
+            for pk, name, short in Institution.objects.values_list("pk", "name", "short_name"):
+                self._pks[name] = pk
+                if short:
+                    self._pks.setdefault(short, pk)
+        unknown = [n for n in names if n not in self._pks]
+        if unknown:
+            raise ValueError(
+                _("找不到金融机构「%(v)s」（请先在金融机构表中登记，或核对名称）")
+                % {"v": "、".join(unknown[:5])}
+            )
+        return Institution.objects.filter(pk__in=[self._pks[n] for n in names])
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "；".join(i.name for i in value.all())
+
+    def example_value(self) -> str | None:
+        return None  # the example row is a seminar, which names no institutions
 
 
 def _enterprise_widget() -> LookupWidget:
@@ -116,6 +161,11 @@ class ActivityResource(BaseResource):
         "enterprises", "参与企业（统一社会信用代码，用；分隔）", widget=CreditCodesWidget()
     )
     co_organizer = fields.Field(attribute=None, column_name="协办单位（金融对接活动）")
+    institutions = fields.Field(
+        attribute=None,
+        column_name="参加金融机构（金融对接活动，机构名称，用；分隔）",
+        widget=InstitutionNamesWidget(),
+    )
     notes = fields.Field("notes", "纪要", widget=TextWidget())
 
     example = {
@@ -126,12 +176,16 @@ class ActivityResource(BaseResource):
         "attendance": 85,
         "enterprises": EXAMPLE_CREDIT_CODE,
         "co_organizer": "",
+        "institutions": "",
         "notes": "解读高企认定条件与申报流程",
     }
     column_notes = {
         "kind": "政银推进会、银企对接会等金融对接活动导入后即可在签约表中按主题引用。",
         "topic": "数字化转型相关会议的主题请包含「数字化」，以便计入数字化转型会议次数。",
         "enterprises": "多个代码用；或、分隔；不填表示不记录参与企业。",
+        "institutions": "只有政银推进会、银企对接会等金融对接活动填写：参加的银行、担保公司等，"
+        "填金融机构表中的机构名称或简称（如：徽商银行舒城支行；国元担保），多个用；或、分隔；"
+        "用于统计「N家金融机构参加」。",
     }
     natural_key = ("kind", "date", "topic", "enterprises")
 
@@ -145,6 +199,7 @@ class ActivityResource(BaseResource):
             "attendance",
             "enterprises",
             "co_organizer",
+            "institutions",
             "notes",
         )
         import_id_fields = ()
@@ -192,6 +247,27 @@ class ActivityResource(BaseResource):
                 return activity
         return None
 
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        column = self.fields["institutions"].column_name
+        kind = getattr(instance, "kind", None) if instance.kind_id else None
+        if (
+            "institutions" not in errors
+            and self.fields["institutions"].widget.names(row.get(column))
+            and kind is not None
+            and kind.code not in _finance_kinds()
+        ):
+            errors["institutions"] = [
+                _("只有政银推进会、银企对接会等金融对接活动才填写参加金融机构（本行类型：%(k)s）")
+                % {"k": kind.name}
+            ]
+        if errors:
+            raise ValidationError(errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None and getattr(self.history_user, "pk", None):
             instance.created_by = self.history_user
@@ -210,13 +286,28 @@ class ActivityResource(BaseResource):
         if not created and co_organizer and event.co_organizer != co_organizer:
             event.co_organizer = co_organizer
             event.save(update_fields=["co_organizer"])
+        column = self.fields["institutions"].column_name
+        if column in row:
+            # The cell is the whole list: a corrected file (--update) replaces it.
+            attending = self.fields["institutions"].widget.clean(row.get(column))
+            if set(event.institutions.values_list("pk", flat=True)) != {i.pk for i in attending}:
+                event.institutions.set(attending)
+
+    def dehydrate_institutions(self, obj):
+        event = getattr(obj, "finance_event", None)
+        return "；".join(i.name for i in event.institutions.all()) if event else ""
 
     def dehydrate_co_organizer(self, obj):
         event = getattr(obj, "finance_event", None)
         return event.co_organizer if event else ""
 
     def get_queryset(self):
-        return super().get_queryset().select_related("kind").prefetch_related("enterprises")
+        queryset = super().get_queryset().select_related("kind").prefetch_related("enterprises")
+        if _finance_kinds():
+            queryset = queryset.select_related("finance_event").prefetch_related(
+                "finance_event__institutions"
+            )
+        return queryset
 
 
 class FigureKeyWidget(widgets.Widget):

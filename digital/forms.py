@@ -110,7 +110,7 @@ class QuestionnaireForm(OptimisticLockFormMixin, BureauForm):
                 self.add_error(field, message)
 
 
-class ReopenForm(BureauForm):
+class ReopenForm(OptimisticLockFormMixin, BureauForm):
     reason = forms.CharField(
         label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -203,7 +204,7 @@ def assessment_detail(request, pk: int):
             "scores": scores,
             "scenario_rows": scenario_rows,
             "previous": previous,
-            "reopen_form": ReopenForm() if can_reopen else None,
+            "reopen_form": ReopenForm(lock_record=assessment) if can_reopen else None,
             "history": assessment.history.select_related("history_user").order_by("-history_date")[
                 :20
             ]
@@ -218,14 +219,20 @@ def assessment_detail(request, pk: int):
 @require_POST
 def assessment_reopen(request, pk: int):
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, lock_record=assessment)
     if not form.is_valid():
         messages.error(request, _("请填写退回原因。"))
         return redirect("digital:assessment_detail", pk)
     try:
-        services.reopen_assessment(
-            assessment, user=request.user, reason=form.cleaned_data["reason"]
-        )
+        with transaction.atomic():
+            ensure_current(
+                assessment,
+                form.submitted_token(),
+                next_url=reverse("digital:assessment_detail", args=[pk]),
+            )
+            services.reopen_assessment(
+                assessment, user=request.user, reason=form.cleaned_data["reason"]
+            )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

@@ -79,8 +79,8 @@ class AnnualFiguresForm(OptimisticLockFormMixin, BureauModelForm):
         ]
 
 
-class TransitionForm(BureauForm):
-    """Move a qualification to a next status the shared flow allows."""
+class TransitionForm(OptimisticLockFormMixin, BureauForm):
+    """Move a qualification to a next status the shared flow allows (refused from a stale page)."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
     remark = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea({"rows": 2}))
@@ -91,12 +91,16 @@ class TransitionForm(BureauForm):
     valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DateInput())
 
     def __init__(self, *args, qualification: Qualification, **kwargs) -> None:
+        self.qualification = qualification
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS[qualification.status]
         self.fields["to_status"].choices = [
             (value, label) for value, label in ApplicationStatus.choices if value in allowed
         ]
         self.fields["level"].initial = qualification.level
+
+    def lock_target(self) -> Qualification:
+        return self.qualification
 
     def transition_fields(self) -> dict:
         """The application fields to set with the move (only those filled in)."""

@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_sections
 
@@ -323,13 +325,15 @@ def qualification_detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.move_qualification(
-                    qualification,
-                    form.cleaned_data["to_status"],
-                    by=request.user,
-                    remark=form.cleaned_data["remark"],
-                    **form.transition_fields(),
-                )
+                with transaction.atomic():
+                    ensure_current(qualification, form.submitted_token())
+                    services.move_qualification(
+                        qualification,
+                        form.cleaned_data["to_status"],
+                        by=request.user,
+                        remark=form.cleaned_data["remark"],
+                        **form.transition_fields(),
+                    )
             except ValidationError as exc:
                 qualification.refresh_from_db()
                 _add_errors(form, exc)

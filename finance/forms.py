@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, BureauModelForm, DateInput, WanField
 from bureau.models import ActivityKind
 from enterprises.industries import DIVISION_CHOICES
@@ -195,7 +196,7 @@ class DisbursementForm(BureauForm):
     disbursed_on = forms.DateField(label=_("放款日期"), widget=DateInput())
 
 
-class SchemeAdvanceForm(BureauForm):
+class SchemeAdvanceForm(OptimisticLockFormMixin, BureauForm):
     on = forms.DateField(label=_("进入下一阶段日期"), widget=DateInput())
     remark = forms.CharField(
         label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -27,6 +27,7 @@ from .models import (
     FinancialProduct,
     FinancingNeed,
     GuaranteeScheme,
+    Institution,
     NeedStatus,
     SchemeStage,
     SchemeStageEntry,
@@ -103,6 +104,17 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         .annotate(n=Count("id"))
         .order_by()
     )
+
+    # Institutions that came to the period's bank-enterprise matchmaking events (银企对接会), each
+    # once however many events it attended: the summary's "N家金融机构参加".
+    matchmaking_institutions = (
+        Institution.objects.filter(
+            events__activity__kind__code=MATCHMAKING, events__activity__date__range=(start, end)
+        )
+        .distinct()
+        .order_by("kind", "name")
+    )
+    matchmaking_institution_count = matchmaking_institutions.count()
 
     signings = _signings(start, end)
     on_site = signings.filter(event__activity__kind__code=MATCHMAKING)
@@ -199,6 +211,13 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
             _("次"),
             event_counts.get(MATCHMAKING, 0),
             events.filter(activity__kind__code=MATCHMAKING),
+        ),
+        fig(
+            "events.matchmaking_institutions",
+            _("参加银企对接会的金融机构"),
+            _("家"),
+            matchmaking_institution_count,
+            matchmaking_institutions,
         ),
         fig(
             "signed_on_site",

@@ -4,6 +4,7 @@ guarantee scheme, the leadership overview, and the enterprise portal's own needs
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import ensure_current
 
 from . import selectors, services
 from .forms import (
@@ -278,12 +280,21 @@ def scheme_list(request):
 @role_required(*BUREAU_ROLES)
 def scheme_detail(request, pk: int):
     scheme = selectors.scheme_detail(pk)
-    form = SchemeAdvanceForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = SchemeAdvanceForm(
+        request.POST or None, initial={"on": timezone.localdate()}, lock_record=scheme
+    )
     if request.method == "POST":
         _require_editor(request)
         if form.is_valid():
             try:
-                services.advance_scheme(scheme, by=request.user, **form.cleaned_data)
+                with transaction.atomic():
+                    ensure_current(scheme, form.submitted_token())
+                    services.advance_scheme(
+                        scheme,
+                        by=request.user,
+                        on=form.cleaned_data["on"],
+                        remark=form.cleaned_data["remark"],
+                    )
             except ValidationError as exc:
                 apply_errors(form, exc, {})
             else:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, BureauModelForm, DateInput
 from bureau.models import ALLOWED_TRANSITIONS, Application, ApplicationStatus, Level
 from enterprises.models import Enterprise
@@ -22,8 +23,10 @@ MOVE_ORDER = [
 ]
 
 
-class TransitionForm(BureauForm):
-    """The next status of an application; approval asks for the level and certificate."""
+class TransitionForm(OptimisticLockFormMixin, BureauForm):
+    """The next status of an application; approval asks for the level and certificate.
+
+    Refused from a page opened before someone else moved or changed the application."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
     remark = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
@@ -36,13 +39,16 @@ class TransitionForm(BureauForm):
     valid_to = forms.DateField(label=_("有效期至"), required=False, widget=DateInput())
 
     def __init__(self, *args, application: Application, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
         self.application = application
+        super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS[application.status]
         self.fields["to_status"].choices = [
             (s.value, s.label) for s in MOVE_ORDER if s.value in allowed
         ]
         self.fields["level"].initial = application.level
+
+    def lock_target(self) -> Application:
+        return self.application
 
     def clean(self):
         data = super().clean()

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bureau import asof
+from bureau.concurrency import annotate_edit_tokens
 from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, ApplicationTransition, Level
 from bureau.roles import Role
 
@@ -305,7 +306,7 @@ def incubator_detail(
     figures_year = figures_year or on.year - 1
     incubator = incubator_get_for_user(user=user, pk=pk)
     tenancies = list(
-        Tenancy.objects.filter(incubator=incubator)
+        annotate_edit_tokens(Tenancy.objects.filter(incubator=incubator))
         .select_related("enterprise", "enterprise__zone")
         .prefetch_related(
             Prefetch(

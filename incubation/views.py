@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import ensure_current, posted_token
 from bureau.models import Level
 from bureau.personal_data import shown
 from enterprises.selectors import enterprise_get_for_user
@@ -178,12 +180,16 @@ def tenant_end(request, pk: int):
     form = EndTenancyForm(request.POST)
     if form.is_valid():
         try:
-            services.end_tenancy(
-                tenancy,
-                on=form.cleaned_data["exited_on"],
-                reason=form.cleaned_data["exit_reason"],
-                graduation_basis=form.cleaned_data["graduation_basis"],
-            )
+            with transaction.atomic():
+                ensure_current(
+                    tenancy, posted_token(request), next_url=tenancy.incubator.get_absolute_url()
+                )
+                services.end_tenancy(
+                    tenancy,
+                    on=form.cleaned_data["exited_on"],
+                    reason=form.cleaned_data["exit_reason"],
+                    graduation_basis=form.cleaned_data["graduation_basis"],
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -392,13 +398,17 @@ def application_move(request, kind: str, pk: int):
     form = TransitionForm(request.POST, application=application)
     if form.is_valid():
         try:
-            services.move_application(
-                application,
-                form.cleaned_data["to_status"],
-                by=request.user,
-                remark=form.cleaned_data["remark"],
-                **form.extra_fields(),
-            )
+            with transaction.atomic():
+                ensure_current(
+                    application, form.submitted_token(), next_url=application.get_absolute_url()
+                )
+                services.move_application(
+                    application,
+                    form.cleaned_data["to_status"],
+                    by=request.user,
+                    remark=form.cleaned_data["remark"],
+                    **form.extra_fields(),
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

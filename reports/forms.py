@@ -48,14 +48,16 @@ class SummaryForm(OptimisticLockFormMixin, BureauModelForm):
         widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class RoundingForm(forms.Form):
-    """How each roundable count of the summary is written: exactly, "10余次" or "10次以上"."""
+class RoundingForm(OptimisticLockFormMixin, forms.Form):
+    """How each roundable count of the summary is written: exactly, "10余次" or "10次以上".
+
+    Carries the summary's edit token: refused from a page opened before another save of it."""
 
     def __init__(self, *args, summary: AnnualSummary, **kwargs):
         from .drafting.base import ROUNDING_CHOICES
         from .selectors import snapshot_values
 
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lock_record=summary, **kwargs)
         self.summary = summary
         values = snapshot_values(summary)
         for key in ROUNDABLE_KEYS:
@@ -68,7 +70,7 @@ class RoundingForm(forms.Form):
             )
 
     def rounding(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if v != "exact"}
+        return {k: v for k, v in self.cleaned_data.items() if k in ROUNDABLE_KEYS and v != "exact"}
 
 
 # Counts of activities, which the seed writes as "10余次" / "10次以上" when staff choose.

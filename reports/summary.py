@@ -187,7 +187,11 @@ SENTENCES: list[Sentence] = [
         "",
         (
             Clause(
-                "定期开展银企对接会，今年累计现场签约{finance.signed_on_site|yi}亿元",
+                "定期开展银企对接会，{finance.events.matchmaking_institutions}家金融机构参加",
+                "参加银企对接会的金融机构",
+            ),
+            Clause(
+                "今年累计现场签约{finance.signed_on_site|yi}亿元",
                 "现场签约金额",
             ),
         ),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, role_required
-from bureau.concurrency import ensure_current
+from bureau.concurrency import ensure_current, posted_token
 from talent.selectors import can_view_personal_data
 
 from . import jobs, services
@@ -259,8 +259,10 @@ def summary_rounding(request: HttpRequest, year: int) -> HttpResponse:
     summary = summary_get(year=year)
     form = RoundingForm(request.POST, summary=summary)
     if form.is_valid():
-        summary.rounding = form.rounding()
-        summary.save(update_fields=["rounding", "updated_at"])
+        with transaction.atomic():
+            ensure_current(summary, form.submitted_token(), next_url=_edit_url(year))
+            summary.rounding = form.rounding()
+            summary.save(update_fields=["rounding", "updated_at"])
         services.regenerate(summary)
         messages.success(request, _("数字写法已保存，数据句已重新生成。"))
     else:
@@ -300,27 +302,41 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = f"{_edit_url(year)}#section-{paragraph.section.code}"
     form = ParagraphForm(request.POST or None, instance=paragraph)
     if request.method == "POST":
+        # Deleting, taking the new draft, keeping staff's text and restoring a version each
+        # replace what the page showed: from a page opened before another save, refused.
         if request.POST.get("delete"):
-            services.delete_paragraph(paragraph, by=request.user)
+            with transaction.atomic():
+                ensure_current(paragraph, posted_token(request))
+                services.delete_paragraph(paragraph, by=request.user)
             messages.success(
                 request, _("段落已删除，重新生成数据句时不会再加回（可在编辑页恢复）。")
             )
             return redirect("reports:summary_edit", year=year)
         if request.POST.get("undelete"):
-            services.restore_paragraph(paragraph, by=request.user)
+            with transaction.atomic():
+                ensure_current(paragraph, posted_token(request))
+                services.restore_paragraph(paragraph, by=request.user)
             messages.success(request, _("段落已恢复。"))
             return redirect(back)
         if request.POST.get("accept_draft"):
-            services.accept_draft(paragraph, by=request.user)
+            with transaction.atomic():
+                ensure_current(paragraph, posted_token(request))
+                services.accept_draft(paragraph, by=request.user)
             messages.success(request, _("已采用新的数据起草稿。"))
             return redirect(back)
         if request.POST.get("dismiss_draft"):
-            services.dismiss_draft(paragraph, by=request.user)
+            with transaction.atomic():
+                ensure_current(paragraph, posted_token(request))
+                services.dismiss_draft(paragraph, by=request.user)
             messages.success(request, _("已保留工作人员撰写的文字。"))
             return redirect(back)
         if request.POST.get("restore"):
             try:
-                services.restore_version(paragraph, int(request.POST["restore"]), by=request.user)
+                with transaction.atomic():
+                    ensure_current(paragraph, posted_token(request))
+                    services.restore_version(
+                        paragraph, int(request.POST["restore"]), by=request.user
+                    )
             except (ValueError, paragraph.history.model.DoesNotExist):
                 raise Http404 from None
             messages.success(request, _("已恢复所选版本。"))

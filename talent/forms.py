@@ -73,7 +73,7 @@ class AgreementFromMatchForm(BureauModelForm):
         }
 
 
-class TransitionForm(BureauForm):
+class TransitionForm(OptimisticLockFormMixin, BureauForm):
     """Move a talent application on; money fields are used when approving."""
 
     to_status = forms.ChoiceField(label=_("变更为"))
@@ -90,6 +90,6 @@ class TransitionForm(BureauForm):
         ]
 
 
-class PaymentForm(BureauForm):
+class PaymentForm(OptimisticLockFormMixin, BureauForm):
     amount_paid = WanField(label=_("已拨付金额（万元）"), min_value=0, max_digits=14)
     paid_on = forms.DateField(label=_("拨付日期"), widget=DateInput())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus
 from bureau.services import transition_application
 
@@ -162,32 +163,38 @@ def application_list(request):
 def application_detail(request, pk: int):
     application = selectors.application_get_for_user(user=request.user, pk=pk)
     can_edit = request.user.role in EDITOR_ROLES
-    form = TransitionForm(current=application.status, prefix="t")
-    payment = PaymentForm(prefix="p")
+    # Both forms carry the application's edit token: a move or a payment from a page opened
+    # before someone else's change is refused (bureau.concurrency).
+    form = TransitionForm(current=application.status, prefix="t", lock_record=application)
+    payment = PaymentForm(prefix="p", lock_record=application)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if "t-to_status" in request.POST:
-            form = TransitionForm(request.POST, current=application.status, prefix="t")
+            form = TransitionForm(
+                request.POST, current=application.status, prefix="t", lock_record=application
+            )
             if form.is_valid():
                 fields = {}
                 if form.cleaned_data["amount_granted"] is not None:
                     fields["amount_granted"] = form.cleaned_data["amount_granted"]
                 try:
-                    transition_application(
-                        application,
-                        form.cleaned_data["to_status"],
-                        by=request.user,
-                        remark=form.cleaned_data["remark"],
-                        **fields,
-                    )
+                    with transaction.atomic():
+                        ensure_current(application, form.submitted_token())
+                        transition_application(
+                            application,
+                            form.cleaned_data["to_status"],
+                            by=request.user,
+                            remark=form.cleaned_data["remark"],
+                            **fields,
+                        )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
                     messages.success(request, _("状态已更新。"))
                     return redirect(application.get_absolute_url())
         else:
-            payment = PaymentForm(request.POST, prefix="p")
+            payment = PaymentForm(request.POST, prefix="p", lock_record=application)
             if payment.is_valid():
                 application.amount_paid = payment.cleaned_data["amount_paid"]
                 application.paid_on = payment.cleaned_data["paid_on"]
@@ -197,7 +204,9 @@ def application_detail(request, pk: int):
                     for message in exc.messages:
                         payment.add_error(None, message)
                 else:
-                    application.save(update_fields=["amount_paid", "paid_on"])
+                    with transaction.atomic():
+                        ensure_current(application, payment.submitted_token())
+                        application.save(update_fields=["amount_paid", "paid_on"])
                     messages.success(request, _("拨付信息已保存。"))
                     return redirect(application.get_absolute_url())
     return render(

@@ -39,6 +39,8 @@ def services(facts: Facts) -> list[Draft]:
     ]
     if events:
         clauses.append([Segment("定期开展")] + join(events, "、"))
+        if facts.positive(k := "finance.events.matchmaking_institutions"):
+            clauses.append(count(facts, k, "家") + [Segment("金融机构参加")])
     products = facts.notes("finance.products_launched")
     if facts.positive("finance.products_launched") and products:
         clauses.append(

@@ -34,6 +34,7 @@ from import_export.admin import ExportMixin
 from bureau import spreadsheets
 from bureau.roles import Role
 from enterprises.models import Enterprise, QualificationKind
+from tests.concurrency import token
 from tests.digital.factories import (
     AssessmentFactory,
     DiagnosticVisitFactory,
@@ -121,6 +122,7 @@ def post_hostile_profile(client: Client, enterprise: Enterprise) -> None:
         "contact_phone": "0551-12345678",
         "strategic_industry": "",
         **HOSTILE_PROFILE,
+        **token(enterprise),
     }
     response = client.post(reverse("enterprises:portal_profile"), data)
     assert response.status_code == 302, response.content.decode()[:2000]

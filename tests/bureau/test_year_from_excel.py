@@ -59,6 +59,7 @@ def load(tmp_path, name: str, rows: list[dict], *extra: str) -> None:
 
 
 ENTERPRISES = 9
+INSTITUTIONS = "参加金融机构（金融对接活动，机构名称，用；分隔）"
 
 
 def enter_the_year(tmp_path) -> None:
@@ -91,8 +92,21 @@ def enter_the_year(tmp_path) -> None:
     )
     call_command("periods", "lock", "--year", str(YEAR), stdout=io.StringIO())
 
+    # The financial institutions first: the activities name those attending the finance events.
+    load(
+        tmp_path,
+        "finance_institutions",
+        [
+            {"机构名称": "虚构银行舒城支行", "机构类型": "银行"},
+            {"机构名称": "虚构农村商业银行", "简称": "虚构农商行", "机构类型": "银行"},
+            {"机构名称": "虚构融资担保有限公司", "机构类型": "担保公司"},
+        ],
+    )
+
     # Activities: 3 seminars (and one of the year before), 7 door-to-door visits, 2 meetings on
-    # digital transformation and 1 other meeting, 1 bank-enterprise matchmaking event.
+    # digital transformation and 1 other meeting, 1 bank-enterprise matchmaking event that two
+    # institutions attended (one named by its short name); a government-bank meeting and last
+    # year's matchmaking event with the guarantor, which the year's matchmaking count leaves out.
     activities = [
         {"类型": "政策宣讲会", "日期": D(YEAR, m, 10), "主题": f"政策宣讲会第{m}场"}
         for m in (3, 6, 9)
@@ -117,6 +131,19 @@ def enter_the_year(tmp_path) -> None:
             "主题": "虚构年银企对接会",
             "参与企业（统一社会信用代码，用；分隔）": f"{code(0)}；{code(1)}、{code(2)}",
             "协办单位（金融对接活动）": "虚构银行",
+            INSTITUTIONS: "虚构银行舒城支行；虚构农商行",
+        },
+        {
+            "类型": "政银推进会",
+            "日期": D(YEAR, 3, 20),
+            "主题": "虚构年政银推进会",
+            INSTITUTIONS: "虚构融资担保有限公司、虚构银行舒城支行",
+        },
+        {
+            "类型": "银企对接会",
+            "日期": D(YEAR - 1, 11, 20),
+            "主题": "上年银企对接会",
+            INSTITUTIONS: "虚构融资担保有限公司",
         },
     ]
     load(tmp_path, "activities", activities)
@@ -386,11 +413,6 @@ def enter_the_year(tmp_path) -> None:
     # Section (五): signings at the matchmaking event (named by its topic) and one outside it.
     load(
         tmp_path,
-        "finance_institutions",
-        [{"机构名称": "虚构银行舒城支行", "机构类型": "银行"}],
-    )
-    load(
-        tmp_path,
         "finance_signings",
         [
             {
@@ -443,6 +465,7 @@ EXPECTED = {
     "enterprises.little_giant_new_provincial": 1,
     "enterprises.specialised_under_review": 3,
     "target:enterprises.innovative_sme_applications": Decimal("30"),
+    "finance.events.matchmaking_institutions": 2,
     "finance.signed_on_site": Decimal("100000000"),
     "digital.demo_enterprises.outstanding": 1,
     "digital.demo_enterprises.case": 2,
@@ -461,3 +484,25 @@ def test_a_made_up_year_from_excel_files_alone_gives_the_summary_its_figures(tmp
     assert figures.collect(today.year)["enterprises.hitech_new"].value == 0
     assert Assessment.objects.filter(status=AssessmentStatus.SUBMITTED).count() == 5
     assert {a.submitted_at.year for a in Assessment.objects.all()} == {YEAR}
+
+
+def test_the_matchmaking_institutions_of_the_file_are_the_summarys_figure_and_sentence(tmp_path):
+    """「N家金融机构参加」: the institutions the activities file names, in the drafted text."""
+    from finance.models import FinanceEvent
+    from reports import services
+    from reports.models import NarrativeParagraph
+
+    enter_the_year(tmp_path)
+    event = FinanceEvent.objects.get(activity__topic="虚构年银企对接会")
+    assert sorted(i.name for i in event.institutions.all()) == [
+        "虚构农村商业银行",
+        "虚构银行舒城支行",
+    ]
+    figure = summary_values(YEAR)["finance.events.matchmaking_institutions"]
+    assert figure.value == event.institutions.count() == 2
+    summary = services.ensure_summary(YEAR)
+    services.regenerate(summary)
+    texts = " ".join(
+        NarrativeParagraph.objects.filter(section__summary=summary).values_list("text", flat=True)
+    )
+    assert "2家金融机构参加" in texts

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from digital.models import Assessment, AssessmentStatus
 from digital.selectors import portal_reminders
+from tests.concurrency import token
 from tests.digital.factories import AssessmentFactory, DiagnosticRoundFactory, edition_2024
 from tests.digital.helpers import all_levels, best_answers, form_data
 from tests.factories import PeriodFactory
@@ -31,7 +32,7 @@ def test_draft_is_saved_resumed_and_shows_what_is_left(enterprise_client, enterp
     assert assessment.enterprise == enterprise and assessment.status == AssessmentStatus.DRAFT
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
     partial = {"network": ["network_1", "network_3"], "it_coverage": ["it_coverage_2"]}
-    response = enterprise_client.post(url, form_data(partial, {"quality": 2}))
+    response = enterprise_client.post(url, token(assessment) | form_data(partial, {"quality": 2}))
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.answers == partial
@@ -49,7 +50,9 @@ def test_submit_with_unanswered_questions_names_them_and_saves_nothing(enterpris
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
     answers = best_answers()
     del answers["pass_rate"]
-    response = enterprise_client.post(url, form_data(answers, all_levels(3), action="submit"))
+    response = enterprise_client.post(
+        url, token(assessment) | form_data(answers, all_levels(3), action="submit")
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "此题未作答：改造后产品月度平均合格率变化" in page
@@ -63,7 +66,7 @@ def test_answer_outside_the_options_is_refused_and_nothing_saved(enterprise_clie
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
     data = form_data(best_answers(), all_levels(2))
     data["q_it_coverage"] = "network_1"
-    response = enterprise_client.post(url, data)
+    response = enterprise_client.post(url, {**data, **token(assessment)})
     assert response.status_code == 200
     assert "network_1" in response.content.decode()  # Django names the refused choice
     assessment.refresh_from_db()
@@ -74,7 +77,7 @@ def test_exclusive_option_combined_with_others_is_refused(enterprise_client):
     assessment = _start(enterprise_client)
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
     response = enterprise_client.post(
-        url, form_data({"network": ["network_1", "network_none"]}, {})
+        url, token(assessment) | form_data({"network": ["network_1", "network_none"]}, {})
     )
     assert "不能再选其他选项" in response.content.decode()
     assessment.refresh_from_db()
@@ -84,7 +87,9 @@ def test_exclusive_option_combined_with_others_is_refused(enterprise_client):
 def test_submit_scores_levels_and_makes_it_read_only(enterprise_client):
     assessment = _start(enterprise_client)
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
-    response = enterprise_client.post(url, form_data(best_answers(), all_levels(4), "submit"))
+    response = enterprise_client.post(
+        url, token(assessment) | form_data(best_answers(), all_levels(4), "submit")
+    )
     assert response.url == reverse("digital:assessment_detail", args=[assessment.pk])
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
@@ -96,7 +101,9 @@ def test_submit_scores_levels_and_makes_it_read_only(enterprise_client):
     }
     # Read-only: the edit page redirects to the result, and a POST changes nothing.
     assert enterprise_client.get(url).url == assessment.get_absolute_url()
-    enterprise_client.post(url, form_data({"network": ["network_none"]}, {}, "save"))
+    enterprise_client.post(
+        url, token(assessment) | form_data({"network": ["network_none"]}, {}, "save")
+    )
     assessment.refresh_from_db()
     assert assessment.answers["network"] != ["network_none"]
     page = enterprise_client.get(assessment.get_absolute_url()).content.decode()
@@ -108,7 +115,9 @@ def test_result_compares_with_previous_assessment_and_park_average(enterprise_cl
     AssessmentFactory(dimension_scores={"basis": "50", "management": "30", "effect": "20"})
     assessment = _start(enterprise_client)
     url = reverse("digital:portal_assessment_edit", args=[assessment.pk])
-    enterprise_client.post(url, form_data(best_answers(), all_levels(4), "submit"))
+    enterprise_client.post(
+        url, token(assessment) | form_data(best_answers(), all_levels(4), "submit")
+    )
     response = enterprise_client.get(assessment.get_absolute_url())
     page = response.content.decode()
     assert "上次评测（2024-05-10）" in page

@@ -10,6 +10,7 @@ from django.urls import reverse
 from bureau.importing import run_import
 from digital.imports import AssessmentResource
 from digital.models import Assessment, AssessmentSource, AssessmentStatus
+from tests.concurrency import token
 from tests.digital.factories import AssessmentFactory, edition_2024
 from tests.digital.helpers import SPEC
 from tests.factories import EnterpriseFactory
@@ -27,7 +28,7 @@ def test_staff_reopen_keeps_the_reason_in_history_and_lets_the_enterprise_edit(
 ):
     assessment = AssessmentFactory(enterprise=enterprise, source=AssessmentSource.PORTAL)
     url = reverse("digital:assessment_reopen", args=[assessment.pk])
-    staff_client.post(url, {"reason": "设备联网率填写有误，请核实"})
+    staff_client.post(url, {"reason": "设备联网率填写有误，请核实", **token(assessment)})
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.REOPENED
     assert (

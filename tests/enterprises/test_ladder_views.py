@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bureau.models import ApplicationStatus
 from enterprises.models import Qualification
+from tests.concurrency import token
 from tests.enterprises.factories import ApprovedQualificationFactory, QualificationFactory, kind
 from tests.factories import AnnualFiguresFactory, EnterpriseFactory
 
@@ -71,14 +72,14 @@ def test_leadership_sees_but_cannot_move_or_add(leader_client, enterprise):
 def test_staff_moves_a_qualification_and_sees_its_timeline(staff_client, enterprise):
     q = QualificationFactory(enterprise=enterprise, status=ApplicationStatus.UNDER_REVIEW)
     url = reverse("enterprises:qualification_detail", args=[q.pk])
-    refused = staff_client.post(url, {"to_status": "approved"})
+    refused = staff_client.post(url, {"to_status": "approved", **token(q)})
     assert "证书编号" in refused.content.decode()
     q.refresh_from_db()
     assert q.status == ApplicationStatus.UNDER_REVIEW
     ok = staff_client.post(
         url,
         {"to_status": "approved", "certificate_no": "GR202434001", "approved_on": "2024-11-01",
-         "remark": "公示无异议"},
+         "remark": "公示无异议", **token(q)},
     )  # fmt: skip
     assert ok.status_code == 302
     q.refresh_from_db()

@@ -6,6 +6,7 @@ import pytest
 
 from bureau.models import PeriodStatus
 from enterprises.models import AnnualFigures, Enterprise
+from tests.concurrency import token
 from tests.factories import (
     ActivityFactory,
     AnnualFiguresFactory,
@@ -110,6 +111,7 @@ def test_portal_profile_edits_own_enterprise_only(enterprise_client, enterprise,
         "contact_person": "王丽",
         "contact_phone": "0564-8600001",
         "credit_code": other_enterprise.credit_code,  # ignored: not a profile field
+        **token(enterprise),
     }
     response = enterprise_client.post("/portal/profile/", data)
     assert response.status_code == 302

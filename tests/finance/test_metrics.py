@@ -132,8 +132,8 @@ def test_figures_query_count_is_flat(n, django_assert_num_queries):
     build(n)
     # 1 event counts by kind, 3 signing aggregates (total, on-site, distinct enterprises),
     # 1 disbursed total, 1 products launched count, 1 need counts, 1 scheme lookup (none here),
-    # 1 signed by bank.
-    with django_assert_num_queries(9):
+    # 1 signed by bank, 1 distinct institutions at the matchmaking events.
+    with django_assert_num_queries(10):
         metrics.figures(2024)
 
 
@@ -145,3 +145,26 @@ def test_signed_by_bank_distribution():
     assert figs[f"finance.by_bank.{first.bank_id}"].value == Decimal("4000000.00")
     assert figs[f"finance.by_bank.{first.bank_id}"].label == first.bank.name
     assert figs[f"finance.by_bank.{other.bank_id}"].records.count() == 1
+
+
+def test_matchmaking_institutions_count_each_institution_once_in_its_year():
+    """「N家金融机构参加」: distinct institutions at the year's 银企对接会, not at other events."""
+    from tests.finance.factories import InstitutionFactory, activity_kind
+
+    a, b, c = (InstitutionFactory(name=f"测试银行{i}") for i in range(3))
+
+    def event(kind: str, day: datetime.date, *attending):
+        activity = Activity.objects.create(kind=activity_kind(kind), date=day, topic=f"{kind}{day}")
+        FinanceEventFactory(activity=activity).institutions.set(attending)
+
+    event("bank_enterprise_matchmaking", datetime.date(2024, 3, 1), a)
+    event("bank_enterprise_matchmaking", datetime.date(2024, 9, 1), a, b)
+    event("gov_bank_meeting", datetime.date(2024, 5, 1), c)
+    event("bank_enterprise_matchmaking", datetime.date(2023, 12, 31), c)
+
+    def value(quarter=None):
+        figures = {f.key: f for f in metrics.figures(2024, quarter)}
+        return figures["finance.events.matchmaking_institutions"]
+
+    assert value().value == 2 and set(value().records) == {a, b}
+    assert value(1).value == 1  # year to date at the end of Q1: only the March event

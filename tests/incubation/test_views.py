@@ -13,6 +13,7 @@ from bureau.models import Level
 from incubation import selectors
 from incubation.models import ExitReason, IncubatorLevelApplication, Tenancy
 from incubation.services import create_application
+from tests.concurrency import token
 from tests.factories import AnnualFiguresFactory, EnterpriseFactory
 
 from .factories import (
@@ -210,8 +211,9 @@ def test_incubator_detail_queries_do_not_grow_with_tenants(
     # BASE; incubator (annotated); tenancies; their annual figures; applications; their
     # transitions; enterprises for the admit form's choices; the tenants' tiers (titles held,
     # ladder kinds) from enterprises.selectors; the user's and its groups' permissions (may it
-    # see the contact unmasked?).
-    with django_assert_num_queries(BASE + 10):
+    # see the contact unmasked?); the open application's edit token (the tenancies' tokens
+    # come with the tenancies, as a subquery).
+    with django_assert_num_queries(BASE + 11):
         response = staff_client.get(incubator.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('action="/incubation/tenants/') == tenants
@@ -256,6 +258,7 @@ def test_staff_moves_a_platform_to_approved_with_certificate(staff_client, staff
             "level": Level.PROVINCIAL,
             "certificate_no": "皖2024-001",
             "approved_on": "2024-09-26",
+            **token(platform),
         },
     )
     assert response.status_code == 302
@@ -269,7 +272,7 @@ def test_staff_moves_a_platform_to_approved_with_certificate(staff_client, staff
 def test_a_move_the_flow_forbids_changes_nothing(staff_client):
     platform = RDPlatformFactory(status=S.CANDIDATE)
     url = reverse("incubation:application_move", args=["platform", platform.pk])
-    staff_client.post(url, {"to_status": S.APPROVED})
+    staff_client.post(url, {"to_status": S.APPROVED, **token(platform)})
     platform.refresh_from_db()
     assert platform.status == S.CANDIDATE
 
@@ -277,7 +280,9 @@ def test_a_move_the_flow_forbids_changes_nothing(staff_client):
 def test_approved_national_application_raises_the_incubators_level(staff_client):
     application = IncubatorApplicationFactory(status=S.UNDER_REVIEW)
     url = reverse("incubation:application_move", args=["incubator-level", application.pk])
-    staff_client.post(url, {"to_status": S.APPROVED, "approved_on": "2025-12-01"})
+    staff_client.post(
+        url, {"to_status": S.APPROVED, "approved_on": "2025-12-01", **token(application)}
+    )
     application.incubator.refresh_from_db()
     assert application.incubator.level == Level.NATIONAL
     assert IncubatorLevelApplication.objects.get().status == S.APPROVED
@@ -296,6 +301,7 @@ def test_staff_admits_and_graduates_a_tenant(staff_client, enterprise):
             "exited_on": "2025-06-30",
             "exit_reason": ExitReason.GRADUATED,
             "graduation_basis": "hitech",
+            **token(tenancy),
         },
     )
     tenancy.refresh_from_db()

@@ -12,6 +12,7 @@ from reports.document import build
 from reports.models import NarrativeParagraph
 from reports.selectors import summary_get
 from reports.views import text_diff
+from tests.concurrency import token
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_staff_edit_wins_and_the_new_draft_is_offered_beside_it(summary, staff_c
     staff_text = "加强企业梯次培育。今年以来，新培育高企23家，成效明显。"
     response = staff_client.post(
         reverse("reports:paragraph_edit", args=[paragraph.pk]),
-        {"text": staff_text, "order": paragraph.order},
+        {"text": staff_text, "order": paragraph.order, **token(paragraph)},
     )
     assert response.status_code == 302
     STATE["hitech"] = 25
@@ -73,7 +74,10 @@ def test_staff_edit_wins_and_the_new_draft_is_offered_beside_it(summary, staff_c
     assert staff_text in preview and 'class="edited"' in preview
 
     # Taking the new draft: the text follows the data again; staff's version stays in history.
-    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"accept_draft": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"accept_draft": "1", **token(paragraph)},
+    )
     paragraph.refresh_from_db()
     assert "新培育高企25家" in paragraph.text and not paragraph.is_edited
     assert paragraph.pending == ""
@@ -86,7 +90,8 @@ def test_keeping_staff_text_drops_the_offer(summary, staff_client):
     STATE["hitech"] = 30
     services.regenerate(summary)
     staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"dismiss_draft": "1"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"dismiss_draft": "1", **token(paragraph)},
     )
     paragraph.refresh_from_db()
     assert paragraph.text == "工作人员的版本。" and paragraph.pending == ""
@@ -107,7 +112,7 @@ def test_history_keeps_the_first_version_shows_differences_and_restores(summary,
     assert oldest.text == first
     response = staff_client.post(
         reverse("reports:paragraph_edit", args=[paragraph.pk]),
-        {"restore": str(oldest.history_id)},
+        {"restore": str(oldest.history_id), **token(paragraph)},
     )
     assert response.status_code == 302
     paragraph.refresh_from_db()
@@ -118,7 +123,8 @@ def test_history_keeps_the_first_version_shows_differences_and_restores(summary,
 def test_restoring_an_unknown_version_is_404(summary, staff_client):
     paragraph = ladder(summary)
     response = staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"restore": "999999"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"restore": "999999", **token(paragraph)},
     )
     assert response.status_code == 404
 
@@ -136,7 +142,7 @@ def test_rounding_chosen_by_staff_changes_the_drafted_count(summary, staff_clien
     assert "政策宣讲会12次" in NarrativeParagraph.objects.get(slot="work.tiers.policy").text
     response = staff_client.post(
         reverse("reports:summary_rounding", args=[2024]),
-        {"bureau.activities.policy_seminar": "about"},
+        {"bureau.activities.policy_seminar": "about", **token(summary)},
     )
     assert response.status_code == 302
     summary.refresh_from_db()
@@ -149,7 +155,7 @@ def test_leadership_cannot_change_rounding_or_paragraphs(summary, leader_client)
     assert (
         leader_client.post(
             reverse("reports:summary_rounding", args=[2024]),
-            {"bureau.activities.policy_seminar": "about"},
+            {"bureau.activities.policy_seminar": "about", **token(summary)},
         ).status_code
         == 403
     )
@@ -192,7 +198,7 @@ def test_a_deleted_drafted_paragraph_stays_deleted_on_redraft_and_can_be_restore
     paragraph = ladder(summary)
     drafted = paragraph.text
     response = staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1", **token(paragraph)}
     )
     assert response.status_code == 302
     assert "新培育高企23家" not in preview_text(staff_client)
@@ -216,7 +222,10 @@ def test_a_deleted_drafted_paragraph_stays_deleted_on_redraft_and_can_be_restore
     assert "已删除" in edit and "恢复段落" in edit
 
     # Restoring brings the drafted text back, following the data again.
-    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"undelete": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"undelete": "1", **token(paragraph)},
+    )
     paragraph.refresh_from_db()
     assert paragraph.deleted_at is None and paragraph.text == drafted and not paragraph.is_edited
     assert "新培育高企23家" in preview_text(staff_client)
@@ -224,7 +233,9 @@ def test_a_deleted_drafted_paragraph_stays_deleted_on_redraft_and_can_be_restore
 
 def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summary, staff_client):
     paragraph = ladder(summary)
-    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"delete": "1", **token(paragraph)}
+    )
     # Figures of another paragraph change: this one's numbers do not, nothing is offered.
     STATE["seminars"] = 15
     services.regenerate(summary)
@@ -243,7 +254,8 @@ def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summ
 
     # Keeping it deleted answers the offer: the same figures do not offer it again.
     staff_client.post(
-        reverse("reports:paragraph_edit", args=[paragraph.pk]), {"dismiss_draft": "1"}
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"dismiss_draft": "1", **token(paragraph)},
     )
     services.regenerate(summary)
     paragraph.refresh_from_db()
@@ -252,7 +264,10 @@ def test_a_deleted_paragraph_is_offered_again_only_when_its_figures_changed(summ
     # A later change offers it again; taking it restores the paragraph with the new text.
     STATE["hitech"] = 35
     services.regenerate(summary)
-    staff_client.post(reverse("reports:paragraph_edit", args=[paragraph.pk]), {"accept_draft": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[paragraph.pk]),
+        {"accept_draft": "1", **token(paragraph)},
+    )
     paragraph.refresh_from_db()
     assert paragraph.deleted_at is None and "新培育高企35家" in paragraph.text
     assert not paragraph.is_edited and "新培育高企35家" in preview_text(staff_client)
@@ -295,7 +310,9 @@ def test_plan_items_of_one_area_share_one_heading_which_outlives_its_first_item(
     items = [b for b in blocks if b.kind == "drafted"]
     assert len(items) == 2  # one per 2025 target
     first = NarrativeParagraph.objects.get(pk=items[0].paragraph_id)
-    staff_client.post(reverse("reports:paragraph_edit", args=[first.pk]), {"delete": "1"})
+    staff_client.post(
+        reverse("reports:paragraph_edit", args=[first.pk]), {"delete": "1", **token(first)}
+    )
     blocks = plan_blocks()
     assert [b.plain for b in blocks if b.kind == "heading" and b.level == 2] == headings
     assert [b.paragraph_id for b in blocks if b.kind == "drafted"] == [items[1].paragraph_id]

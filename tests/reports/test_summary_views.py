@@ -6,6 +6,7 @@ from django.urls import reverse
 from bureau.models import Target
 from reports import services
 from reports.models import AnnualSummary, ExportJob, NarrativeParagraph, PlanItem
+from tests.concurrency import token
 from tests.factories import ActivityFactory, ActivityKindFactory, EnterpriseFactory
 
 from .conftest import enterprise_source, finance_source
@@ -112,8 +113,8 @@ def test_staff_create_a_summary_with_the_seed_structure(figure_sources, staff_cl
 
 def test_paragraph_edits_are_kept_in_history(paragraph, staff_client, staff_user):
     url = reverse("reports:paragraph_edit", args=[paragraph.pk])
-    staff_client.post(url, {"text": "第二稿。", "order": 0})
-    staff_client.post(url, {"text": "第三稿。", "order": 0})
+    staff_client.post(url, {"text": "第二稿。", "order": 0, **token(paragraph)})
+    staff_client.post(url, {"text": "第三稿。", "order": 0, **token(paragraph)})
     paragraph.refresh_from_db()
     assert paragraph.text == "第三稿。" and paragraph.updated_by == staff_user
     texts = list(paragraph.history.order_by("history_date").values_list("text", flat=True))

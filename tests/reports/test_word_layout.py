@@ -19,6 +19,7 @@ from docx.shared import Pt
 
 from reports import exports, services
 from reports.models import AnnualSummary, ExportJob
+from tests.concurrency import token
 from tests.conftest import require_service
 from tests.factories import EnterpriseFactory, TargetFactory
 
@@ -107,6 +108,7 @@ def test_document_date_is_the_summarys_own_once_staff_set_it(summary, staff_clie
             "title": summary.title,
             "organisation": summary.organisation,
             "document_date": "2025-01-15",
+            **token(summary),
         },
     )
     assert response.status_code == 302

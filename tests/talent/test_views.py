@@ -14,6 +14,7 @@ from talent.models import (
     TalentActivity,
     TalentCategory,
 )
+from tests.concurrency import token
 from tests.factories import ActivityFactory, ActivityKindFactory, EnterpriseFactory
 from tests.talent.factories import (
     AgreementFactory,
@@ -227,7 +228,7 @@ def test_paid_above_granted_is_refused(staff_client):
     application = TalentApplicationFactory(status="approved", amount_granted=30000)
     response = staff_client.post(
         reverse("talent:application_detail", args=[application.pk]),
-        {"p-amount_paid": "50000", "p-paid_on": "2024-08-01"},
+        {"p-amount_paid": "50000", "p-paid_on": "2024-08-01", **token(application, "p")},
     )
     assert "已拨付金额不能超过核定金额" in response.content.decode()
     application.refresh_from_db()
@@ -238,7 +239,7 @@ def test_staff_move_an_application_with_history(staff_client, staff_user):
     application = TalentApplicationFactory()
     staff_client.post(
         reverse("talent:application_detail", args=[application.pk]),
-        {"t-to_status": "preparing", "t-remark": "材料准备"},
+        {"t-to_status": "preparing", "t-remark": "材料准备", **token(application, "t")},
     )
     application.refresh_from_db()
     assert application.status == "preparing"
