@@ -9,10 +9,23 @@
       el.form.submit();
     }
   });
+  // A submit button asks once the form is valid and about to go (the "submit" event comes
+  // after the browser's own field checks); any other element asks on click.
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-confirm]") : null;
-    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+    if (!el || (el.form && el.type === "submit")) {
+      return;
+    }
+    if (!window.confirm(el.getAttribute("data-confirm"))) {
       event.preventDefault();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (submitter && submitter.hasAttribute("data-confirm")) {
+      if (!window.confirm(submitter.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
     }
   });
 

@@ -71,6 +71,8 @@ def test_enterprise_posts_a_need_and_sees_its_signings(browser_page, demo):
         enterprise=firm, user=UserFactory(username="ent_b", role=Role.ENTERPRISE_USER)
     ).user
     page = browser_page
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.login(user)
     page.click(".mainnav >> text=融资需求")
     page.fill("#id_amount_wan", "0")
@@ -85,4 +87,6 @@ def test_enterprise_posts_a_need_and_sees_its_signings(browser_page, demo):
     page.wait_for_load_state("networkidle")
     assert "购买检测设备" in page.inner_text("main")
     assert FinancingNeed.objects.filter(enterprise=firm, purpose="购买检测设备").count() == 1
+    # Asked once: the refused amount never reached the question.
+    assert asked == ["确定提交？提交后将转交局工作人员办理。"]
     page.screenshot_as("finance_portal_enterprise")
