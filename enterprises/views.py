@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -380,3 +380,12 @@ def portal_qualification(request, pk: int):
         "enterprises/portal_qualification.html",
         {"q": qualification, "transitions": qualification.transitions},
     )
+
+
+@role_required(*EDITOR_ROLES)
+def enterprise_autocomplete(request):
+    """JSON for the enterprise picker on staff forms: ?q= part of a name or credit code."""
+    results = selectors.enterprise_search(
+        term=request.GET.get("q", "")[:100], active_only=request.GET.get("active") == "1"
+    )
+    return JsonResponse({"results": results, "limit": selectors.PICKER_LIMIT})
