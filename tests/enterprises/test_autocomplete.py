@@ -111,6 +111,6 @@ def test_staff_forms_choose_enterprises_with_the_picker(form_path, field, active
     from importlib import import_module
 
     module, name = form_path.rsplit(".", 1)
-    form = getattr(import_module(module), name)()
-    url = str(form.fields[field].widget.attrs["data-picker"])
+    form_class = getattr(import_module(module), name)
+    url = str(form_class.base_fields[field].widget.attrs["data-picker"])
     assert url == (f"{URL}?active=1" if active_only else URL)
