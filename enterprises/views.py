@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
-from bureau.reminders import portal_reminders, profile_sections
+from bureau.reminders import portal_reminders, profile_parts
 
 from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
@@ -49,7 +49,7 @@ def enterprise_detail(request, pk: int):
         request,
         "enterprises/enterprise_detail.html",
         {
-            "profile_sections": profile_sections(enterprise, request),
+            "profile_parts": profile_parts(enterprise, request),
             "enterprise": enterprise,
             "qualifications": qualifications,
             "ladder": selectors.enterprise_ladder(enterprise, timezone.localdate()),

@@ -52,7 +52,9 @@ def test_staff_matches_a_need_and_records_a_signing(browser_page, demo):
     # The signing itself happens at an event already held (a future date is refused).
     event = FinanceEvent.objects.get(activity__topic="2025年第二期银企对接会")
     page.goto(f"{page.base_url}{event.get_absolute_url()}")
-    page.select_option("#id_enterprise", str(need.enterprise.pk))
+    # The enterprise picker: part of the credit code, then the match (names repeat).
+    page.fill("#id_enterprise_search", need.enterprise.credit_code[-8:])
+    page.locator(".picker-option", has_text=need.enterprise.credit_code).click()
     page.select_option("#id_bank", index=1)
     page.select_option("#id_need", str(need.pk))
     page.fill("#id_amount_wan", "300")
