@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from enterprises.picker import install_admin_autocomplete
+
 from . import views
+
+install_admin_autocomplete(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),

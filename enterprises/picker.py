@@ -45,3 +45,23 @@ class EnterprisePicker(_PickerMixin, forms.Select):
 
 class EnterpriseMultiPicker(_PickerMixin, forms.SelectMultiple):
     """Several enterprises (an activity's participants)."""
+
+
+def install_admin_autocomplete(site: Any) -> None:
+    """Make the admin's autocomplete name enterprises with their credit code, as the staff
+    picker does (the admin's own view names them by `str()`, the name alone)."""
+    from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+
+    from .models import Enterprise
+
+    class EnterpriseLabelledAutocompleteView(AutocompleteJsonView):
+        def serialize_result(self, obj: Any, to_field_name: str) -> dict:
+            result = super().serialize_result(obj, to_field_name)
+            if isinstance(obj, Enterprise):
+                result["text"] = picker_label(obj.name, obj.credit_code)
+            return result
+
+    def autocomplete_view(request: Any) -> Any:
+        return EnterpriseLabelledAutocompleteView.as_view(admin_site=site)(request)
+
+    site.autocomplete_view = autocomplete_view

@@ -114,3 +114,19 @@ def test_staff_forms_choose_enterprises_with_the_picker(form_path, field, active
     form_class = getattr(import_module(module), name)
     url = str(form_class.base_fields[field].widget.attrs["data-picker"])
     assert url == (f"{URL}?active=1" if active_only else URL)
+
+
+def test_admin_autocomplete_names_enterprises_with_their_credit_code(staff_client):
+    twins = EnterpriseFactory.create_batch(2, name="安徽万腾光电科技有限公司")
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "bureau",
+            "model_name": "activity",
+            "field_name": "enterprises",
+            "term": "万腾",
+        },
+    )
+    assert response.status_code == 200
+    texts = {r["text"] for r in response.json()["results"]}
+    assert texts == {f"安徽万腾光电科技有限公司（{e.credit_code}）" for e in twins}
