@@ -50,6 +50,12 @@
       label.htmlFor = input.id;
       list.setAttribute("aria-labelledby", label.id || "");
     }
+    // A hidden required <select> would block the submit with no message the user can see:
+    // the server's own "this field is required" error (in Chinese, by the field) answers instead.
+    if (select.required) {
+      select.required = false;
+      input.setAttribute("aria-required", "true");
+    }
     select.hidden = true;
     select.tabIndex = -1;
     select.parentNode.insertBefore(wrap, select);
