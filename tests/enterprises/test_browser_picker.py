@@ -43,3 +43,21 @@ def test_staff_types_picks_two_enterprises_and_saves_the_activity(
     page.wait_for_url("**/activities/")
     activity = Activity.objects.get(topic="光电企业政策宣讲")
     assert set(activity.enterprises.all()) == {twins[1], other}
+
+
+def test_required_enterprise_left_empty_gets_the_servers_chinese_error(
+    browser_page, live_server, staff_user
+):
+    from finance.models import FinancingNeed
+
+    EnterpriseFactory(name="安徽万腾光电科技有限公司")
+    page = browser_page
+    page.login(staff_user)
+    page.goto(f"{live_server.url}/finance/needs/new/")
+    assert page.get_attribute("#id_enterprise_search", "aria-required") == "true"
+    page.fill("#id_amount_wan", "300")
+    page.fill("#id_purpose", "购置设备")
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    assert "这个字段是必填项" in page.inner_text("main")
+    assert not FinancingNeed.objects.exists()
