@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.picker import EnterpriseMultiPicker
+
 from .formfields import BureauModelForm, DateInput
 from .models import Activity
 
@@ -21,6 +23,6 @@ class ActivityQuickForm(BureauModelForm):
         fields = ["kind", "date", "topic", "place", "attendance", "enterprises", "notes"]
         widgets = {
             "date": DateInput(),
-            "enterprises": forms.SelectMultiple(attrs={"size": 8}),
+            "enterprises": EnterpriseMultiPicker(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }

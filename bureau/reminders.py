@@ -50,6 +50,20 @@ def profile_sections(enterprise, request=None) -> list[str]:
     ]
 
 
+def profile_parts(enterprise, request=None) -> list[tuple[str, str, str]]:
+    """The same sections as `profile_sections`, each with its app's label and name, so that
+    the profile page can list them in its table of contents: (anchor, title, html)."""
+    from django.template.loader import render_to_string
+
+    parts = []
+    for source in _sources("profile_section"):
+        config = apps.get_containing_app_config(source.__module__)
+        template, context = source(enterprise)
+        html = render_to_string(template, context, request)
+        parts.append((config.label, str(config.verbose_name), html))
+    return parts
+
+
 def dashboard_panels(year: int, request=None) -> list[str]:
     """Each app's section of the leadership dashboard for `year`, rendered: the app's
     `dashboard_panel(year) -> (template name, context)` in its selectors."""

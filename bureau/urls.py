@@ -4,10 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from enterprises.picker import install_admin_autocomplete
+
 from . import views
+
+install_admin_autocomplete(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include("audit.mfa_urls")),

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +65,11 @@ class LoginView(two_factor_views.LoginView):
         context["next"] = self.get_redirect_url()
         context["mfa_optional"] = not settings.MFA_REQUIRED
         return context
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for by themselves, points at the static icon."""
+    return redirect(static("bureau/favicon.ico"))
 
 
 class LogoutView(auth_views.LogoutView):

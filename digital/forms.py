@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, DateInput
 from enterprises.models import Enterprise
+from enterprises.picker import EnterprisePicker
 
 from .models import (
     Assessment,
@@ -120,7 +121,7 @@ class ScoredAssessmentForm(BureauForm):
     """Staff entry of an assessment made elsewhere: scores and scenario levels as reported."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("企业"), queryset=Enterprise.objects.order_by("name")
+        label=_("企业"), queryset=Enterprise.objects.order_by("name"), widget=EnterprisePicker()
     )
     assessed_on = forms.DateField(label=_("评测日期"), widget=DateInput())
     source = forms.ChoiceField(

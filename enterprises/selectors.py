@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bureau.models import ApplicationTransition, ReportingPeriod
@@ -31,6 +31,31 @@ def enterprise_list_for_user(*, user) -> QuerySet[Enterprise]:
     if user.role is None:
         return qs.none()
     return qs
+
+
+PICKER_LIMIT = 20
+
+
+def enterprise_search(
+    *, term: str, active_only: bool = False, limit: int = PICKER_LIMIT
+) -> list[dict]:
+    """Enterprises whose name or credit code contains `term`, for a search-as-you-type picker:
+    one query, at most `limit` rows, name and code only (no personal field is searched)."""
+    term = term.strip()
+    if not term:
+        return []
+    queryset = Enterprise.objects.filter(is_active=True) if active_only else Enterprise.objects
+    rows = (
+        queryset.filter(Q(name__icontains=term) | Q(credit_code__icontains=term.upper()))
+        .order_by("name", "credit_code")
+        .values("pk", "name", "credit_code")[:limit]
+    )
+    return [{"id": r["pk"], "text": picker_label(r["name"], r["credit_code"]), **r} for r in rows]
+
+
+def picker_label(name: str, credit_code: str) -> str:
+    """How a picker names an enterprise: demo and real names repeat, the credit code does not."""
+    return f"{name}（{credit_code}）"
 
 
 def enterprise_get_for_user(*, user, pk: int) -> Enterprise:

@@ -7,6 +7,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("enterprises/", views.enterprise_list, name="list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="detail"),
+    path("enterprises/autocomplete/", views.enterprise_autocomplete, name="autocomplete"),
     path("ladder/board/", views.pipeline_board, name="board"),
     path("ladder/qualifications/", views.qualification_list, name="qualification_list"),
     path(

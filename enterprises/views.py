@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
-from bureau.reminders import portal_reminders, profile_sections
+from bureau.reminders import portal_reminders, profile_parts
 
 from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
@@ -51,7 +51,7 @@ def enterprise_detail(request, pk: int):
         request,
         "enterprises/enterprise_detail.html",
         {
-            "profile_sections": profile_sections(enterprise, request),
+            "profile_parts": profile_parts(enterprise, request),
             "enterprise": enterprise,
             "qualifications": qualifications,
             "ladder": selectors.enterprise_ladder(enterprise, timezone.localdate()),
@@ -384,3 +384,12 @@ def portal_qualification(request, pk: int):
         "enterprises/portal_qualification.html",
         {"q": qualification, "transitions": qualification.transitions},
     )
+
+
+@role_required(*EDITOR_ROLES)
+def enterprise_autocomplete(request):
+    """JSON for the enterprise picker on staff forms: ?q= part of a name or credit code."""
+    results = selectors.enterprise_search(
+        term=request.GET.get("q", "")[:100], active_only=request.GET.get("active") == "1"
+    )
+    return JsonResponse({"results": results, "limit": selectors.PICKER_LIMIT})

@@ -11,6 +11,7 @@ from bureau.formfields import BureauForm, BureauModelForm, DateInput, WanField
 from bureau.models import ActivityKind
 from enterprises.industries import DIVISION_CHOICES
 from enterprises.models import Enterprise, SizeClass
+from enterprises.picker import EnterprisePicker
 
 from .models import (
     FINANCE_ACTIVITY_KINDS,
@@ -117,7 +118,9 @@ class NeedForm(BureauModelForm):
         if with_enterprise:
             self.fields = {
                 "enterprise": forms.ModelChoiceField(
-                    label=_("企业"), queryset=Enterprise.objects.filter(is_active=True)
+                    label=_("企业"),
+                    queryset=Enterprise.objects.filter(is_active=True),
+                    widget=EnterprisePicker(active_only=True),
                 ),
                 **self.fields,
             }
@@ -163,7 +166,9 @@ class EventForm(BureauForm):
 
 class SigningForm(BureauForm):
     enterprise = forms.ModelChoiceField(
-        label=_("企业"), queryset=Enterprise.objects.filter(is_active=True)
+        label=_("企业"),
+        queryset=Enterprise.objects.filter(is_active=True),
+        widget=EnterprisePicker(active_only=True),
     )
     bank = forms.ModelChoiceField(
         label=_("金融机构"), queryset=Institution.objects.exclude(kind=InstitutionKind.GUARANTOR)

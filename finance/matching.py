@@ -84,6 +84,16 @@ class ProductMatch:
     reasons: tuple[Reason, ...]
 
     @property
+    def fit_score(self) -> int | None:
+        """The 0–100 fit to the need, or None when the enterprise may not take the product."""
+        return self.score if self.eligible else None
+
+    @property
+    def failed_conditions(self) -> tuple[Reason, ...]:
+        """The eligibility rules the enterprise does not meet (empty when eligible)."""
+        return tuple(r for r in self.reasons if r.hard and not r.ok)
+
+    @property
     def sort_key(self) -> tuple:
         return (not self.eligible, -self.score, self.product.name, str(self.product.key))
 

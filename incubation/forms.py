@@ -8,6 +8,7 @@ from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, BureauModelForm, DateInput
 from bureau.models import ALLOWED_TRANSITIONS, Application, ApplicationStatus, Level
 from enterprises.models import Enterprise
+from enterprises.picker import EnterprisePicker
 
 from .models import ExitReason, GraduationBasis, Tenancy
 
@@ -73,7 +74,9 @@ class TransitionForm(OptimisticLockFormMixin, BureauForm):
 
 class AdmitTenantForm(BureauModelForm):
     enterprise = forms.ModelChoiceField(
-        label=_("企业"), queryset=Enterprise.objects.filter(is_active=True).order_by("name")
+        label=_("企业"),
+        queryset=Enterprise.objects.filter(is_active=True).order_by("name"),
+        widget=EnterprisePicker(active_only=True),
     )
 
     class Meta:

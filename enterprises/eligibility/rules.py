@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from .facts import LEVEL_RANK, WAN, ZERO, Facts
 from .figures import _Figures, _missing_name, band, fmt_pct, fmt_wan, pct
 from .results import Outcome, RuleResult, Status, _new_rule, decide
-from .text import _, _f, _lazy_join
+from .text import LEVEL_LABELS, SIZE_LABELS, _, _f, _lazy_join, code_label, lazy_titles
 
 
 def _unknown(code: str, label: str, threshold: str, missing: tuple[str, ...], **kw) -> RuleResult:
@@ -158,7 +158,14 @@ def _award(facts: Facts, min_level: str, max_rank: int, within_years: int) -> Ru
         and facts.award_year >= facts.assessment_date.year - within_years
         and facts.award_rank <= max_rank
     )
-    value = f"{facts.award_year} {facts.award_level} #{facts.award_rank}"
+    value = _f(
+        _("%(y)s年%(level)s，排名第%(rank)s"),
+        {
+            "y": facts.award_year,
+            "level": code_label(LEVEL_LABELS, facts.award_level),
+            "rank": facts.award_rank,
+        },
+    )
     return _check(code, label, ok, value, "", counts=False)
 
 
@@ -166,7 +173,9 @@ def _institution(facts: Facts, min_level: str, code: str, label: str) -> RuleRes
     if facts.rd_institution_level is None:
         return _unknown(code, label, "", (_("研发机构级别"),), counts=False)
     ok = LEVEL_RANK.get(facts.rd_institution_level, 0) >= LEVEL_RANK[min_level]
-    return _check(code, label, ok, facts.rd_institution_level, str(min_level), counts=False)
+    level = code_label(LEVEL_LABELS, facts.rd_institution_level)
+    threshold = _f(_("%(level)s及以上"), {"level": code_label(LEVEL_LABELS, min_level)})
+    return _check(code, label, ok, level, threshold, counts=False)
 
 
 _NOT_HELD = _("未持有")
@@ -175,7 +184,9 @@ _NOT_HELD = _("未持有")
 def _title(facts: Facts, codes: Iterable[str], code: str, label: str, counts: bool) -> RuleResult:
     titles = facts.titles
     held = [c for c in codes if c in titles]
-    return _check(code, label, bool(held), "、".join(held) or _NOT_HELD, "", counts=counts)
+    return _check(
+        code, label, bool(held), lazy_titles(tuple(held)) if held else _NOT_HELD, "", counts=counts
+    )
 
 
 def _niche_years(facts: Facts) -> int | None:
@@ -197,7 +208,8 @@ def _sme_rule(facts: Facts) -> RuleResult:
     label = _("属于中小企业（划型标准）")
     if not facts.size_class:
         return _unknown("sme", label, _("非大型企业"), (_("企业规模"),))
-    return _check("sme", label, facts.size_class != "large", facts.size_class, _("非大型企业"))
+    size = code_label(SIZE_LABELS, facts.size_class)
+    return _check("sme", label, facts.size_class != "large", size, _("非大型企业"))
 
 
 def _general_manual() -> RuleResult:

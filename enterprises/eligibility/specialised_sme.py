@@ -35,7 +35,7 @@ from .rules import (
     _sme_rule,
     _unknown,
 )
-from .text import _
+from .text import LEVEL_LABELS, TITLE_LABELS, _, code_label
 
 
 def specialised_rd_points(rd_expense: Decimal, rd_ratio: Decimal | None) -> int:
@@ -60,7 +60,9 @@ def specialised_sme(facts: Facts) -> tuple[list[RuleResult], tuple]:
     f, y = _Figures(facts), facts.prior_year
     rules = [_sme_rule(facts), _general_manual()]
     if "innovative_sme" in facts.titles:
-        rules.append(_check("T", _("持有创新型中小企业称号"), True, "innovative_sme", ""))
+        rules.append(
+            _check("T", _("持有创新型中小企业称号"), True, TITLE_LABELS["innovative_sme"], "")
+        )
     else:
         rules.append(
             _manual(
@@ -303,7 +305,13 @@ def _specialised_score_items(
         )
         add(
             _scored(
-                "N4", _("研发机构级别"), pts, pts, 10, facts.rd_institution_level, _("国家级10分")
+                "N4",
+                _("研发机构级别"),
+                pts,
+                pts,
+                10,
+                code_label(LEVEL_LABELS, facts.rd_institution_level),
+                _("国家级10分"),
             ),
             pts,
             pts,

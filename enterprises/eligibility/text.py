@@ -50,3 +50,36 @@ def _year_label(message, year: int) -> str:
 
 # A string worked out when first shown (one proxy class for the module, not one per call).
 _lazy_call = lazy(lambda make: make(), str)
+
+
+# Codes shown in words: the same messages as the models' choices (enterprises.SizeClass,
+# bureau.Level, the qualification kinds' names), so both languages already translate them.
+SIZE_LABELS = {"large": _("大型"), "medium": _("中型"), "small": _("小型"), "micro": _("微型")}
+LEVEL_LABELS = {
+    "national": _("国家级"),
+    "provincial": _("省级"),
+    "municipal": _("市级"),
+    "county": _("县级"),
+    "none": _("无"),
+}
+TITLE_LABELS = {
+    "tech_sme": _("科技型中小企业"),
+    "tech_innovative_sme": _("科技和创新型中小企业"),
+    "innovative_sme": _("创新型中小企业"),
+    "specialised_sme": _("专精特新中小企业"),
+    "little_giant": _("专精特新“小巨人”企业"),
+    "hitech": _("高新技术企业"),
+    "strategic_emerging": _("战略性新兴产业入库企业"),
+}
+
+
+def code_label(labels: dict, code: str):
+    """The word for a code (lazy), or the code itself when it has none."""
+    return labels.get(code, code)
+
+
+def _join_titles(codes: tuple[str, ...]) -> str:
+    return "、".join(str(code_label(TITLE_LABELS, c)) for c in codes)
+
+
+lazy_titles = lazy(_join_titles, str)

@@ -21,6 +21,7 @@ PUBLIC = {
     "logout",
     "set_language",
     "home",
+    "favicon",  # /favicon.ico, asked for by browsers before anyone signs in
     # Every role changes its own password (login required by Django's views); reset is public.
     "password_change",
     "password_change_done",

@@ -16,6 +16,8 @@ def test_enterprise_user_drafts_resumes_and_submits_assessment(
     edition_2024()
     AssessmentFactory()  # another enterprise, for the park average
     page = browser_page
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.login(enterprise_user)
     page.click("text=数字化评测")
     page.click("button:has-text('开始新的自评')")
@@ -52,9 +54,38 @@ def test_enterprise_user_drafts_resumes_and_submits_assessment(
     assert page.locator("svg.radar polygon.series").count() == 2
     assert "三级" in page.locator(".level-badge").inner_text()
     page.screenshot_as("digital-portal-result")
+    # The draft save never asked; each 提交评测 did.
+    assert asked == ["提交后评测将锁定，不能再修改。确定提交评测？"] * 2
     assessment = Assessment.objects.get(enterprise=enterprise)
     assert assessment.status == AssessmentStatus.SUBMITTED
     assert str(assessment.total_score) == "98.000"
+
+
+def test_submit_asks_first_and_cancelling_keeps_the_draft(
+    browser_page, live_server, enterprise_user, enterprise
+):
+    edition_2024()
+    page = browser_page
+    page.login(enterprise_user)
+    page.goto(f"{live_server.url}/digital/portal/")
+    page.click("button:has-text('开始新的自评')")
+    for code, chosen in best_answers().items():
+        for option in chosen:
+            page.check(f"input[name=q_{code}][value={option}]")
+    for s in SPEC.scenarios:
+        page.select_option(f"select[name=s_{s.code}]", "3")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("button[value=submit]")
+    page.wait_for_timeout(300)
+    assert asked == ["提交后评测将锁定，不能再修改。确定提交评测？"]
+    # Cancelled: nothing was sent, the answers are still on the page, the record a draft.
+    assert page.locator("button[value=submit]").is_visible()
+    assert Assessment.objects.get(enterprise=enterprise).status == AssessmentStatus.DRAFT
+    page.once("dialog", lambda d: d.accept())
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=评测已提交")
+    assert Assessment.objects.get(enterprise=enterprise).status == AssessmentStatus.SUBMITTED
 
 
 def test_staff_and_leadership_see_the_digital_pages(

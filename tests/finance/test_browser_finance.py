@@ -52,7 +52,9 @@ def test_staff_matches_a_need_and_records_a_signing(browser_page, demo):
     # The signing itself happens at an event already held (a future date is refused).
     event = FinanceEvent.objects.get(activity__topic="2025年第二期银企对接会")
     page.goto(f"{page.base_url}{event.get_absolute_url()}")
-    page.select_option("#id_enterprise", str(need.enterprise.pk))
+    # The enterprise picker: part of the credit code, then the match (names repeat).
+    page.fill("#id_enterprise_search", need.enterprise.credit_code[-8:])
+    page.locator(".picker-option", has_text=need.enterprise.credit_code).click()
     page.select_option("#id_bank", index=1)
     page.select_option("#id_need", str(need.pk))
     page.fill("#id_amount_wan", "300")
@@ -71,6 +73,8 @@ def test_enterprise_posts_a_need_and_sees_its_signings(browser_page, demo):
         enterprise=firm, user=UserFactory(username="ent_b", role=Role.ENTERPRISE_USER)
     ).user
     page = browser_page
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.login(user)
     page.click(".mainnav >> text=融资需求")
     page.fill("#id_amount_wan", "0")
@@ -85,4 +89,6 @@ def test_enterprise_posts_a_need_and_sees_its_signings(browser_page, demo):
     page.wait_for_load_state("networkidle")
     assert "购买检测设备" in page.inner_text("main")
     assert FinancingNeed.objects.filter(enterprise=firm, purpose="购买检测设备").count() == 1
+    # Asked once: the refused amount never reached the question.
+    assert asked == ["确定提交？提交后将转交局工作人员办理。"]
     page.screenshot_as("finance_portal_enterprise")

@@ -155,3 +155,18 @@ def test_ranking_invariant_over_many_products():
     eligible_scores = [m.score for m in ranked if m.eligible]
     assert eligible_scores == sorted(eligible_scores, reverse=True)
     assert any(not m.eligible for m in ranked) and any(m.eligible for m in ranked)
+
+
+def test_ineligible_product_has_no_fit_score_and_names_its_failed_conditions():
+    blocked = match_product(
+        NEED, FIRM, product(eligible_tiers=frozenset({"little_giant"}), eligible_sizes={"micro"})
+    )
+    assert not blocked.eligible
+    assert blocked.fit_score is None
+    assert [r.text for r in blocked.failed_conditions] == [
+        "要求专精特新“小巨人”企业：企业未持有",
+        "企业规模不在产品支持范围内",
+    ]
+    fitting = match_product(NEED, FIRM, product())
+    assert fitting.eligible and fitting.fit_score == MAX_SCORE
+    assert fitting.failed_conditions == ()

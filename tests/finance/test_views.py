@@ -152,6 +152,10 @@ def test_need_page_ranks_products_and_invites_to_event(staff_client, enterprise)
     html = staff_client.get(need.get_absolute_url()).content.decode()
     assert html.index("可以贷") < html.index("小巨人贷")
     assert "要求专精特新“小巨人”企业：企业未持有" in html
+    # The ineligible product shows why, and no fit score (it cannot be taken up at all).
+    blocked = html[html.index("小巨人贷") : html.index("</li>", html.index("企业未持有"))]
+    assert "匹配度" not in blocked and "需求金额" not in blocked
+    assert html.count("匹配度") == 1
     future = Activity.objects.create(
         kind=activity_kind("bank_enterprise_matchmaking"),
         date=datetime.date.today() + datetime.timedelta(days=10),
