@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -30,7 +28,6 @@ import platform
 import random
 import re
 import statistics
-import struct
 import sys
 import threading
 import time
@@ -41,7 +38,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.procs import Gunicorn, PostgresCluster, RedisServer, manage, portal_env  # noqa: E402
+from tests.procs import (  # noqa: E402
+    Gunicorn,
+    PostgresCluster,
+    RedisServer,
+    manage,
+    otp_key,
+    portal_env,
+    totp,
+)
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 MARKER = "<!-- sections below are kept by bench/run.py -->"
@@ -137,20 +142,6 @@ class Client:
             values[name] = html.unescape(chosen.group(1)) if chosen else ""
         values.pop("csrfmiddlewaretoken", None)
         return values
-
-
-def otp_key(username: str) -> str:
-    """The bench account's authenticator key (hex, 20 bytes), known to the bench alone."""
-    return hashlib.sha256(f"bench-otp-{username}".encode()).hexdigest()[:40]
-
-
-def totp(hex_key: str, step: int = 30, digits: int = 6) -> str:
-    """The RFC 6238 code an authenticator app shows now for `hex_key` (django-otp's defaults)."""
-    counter = struct.pack(">Q", int(time.time()) // step)
-    mac = hmac.new(bytes.fromhex(hex_key), counter, hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    code = (struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
-    return f"{code:0{digits}d}"
 
 
 def account_for(role: str, i: int) -> str:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.conftest import require_service
-from tests.procs import PostgresCluster, manage, portal_env
+from tests.procs import PostgresCluster, manage, otp_key, portal_env
 
 
 @pytest.fixture(scope="session")
@@ -34,13 +34,18 @@ def fresh_database(own_postgres):
 
 
 def create_user(database_url: str, username: str, role: str, password: str) -> None:
-    """A user of the given role (a bureau.roles.Role name) in that database."""
+    """A user of the given role (a bureau.roles.Role name) in that database, with an
+    authenticator whose key is `otp_key(username)` (tests.procs), so that `Browser.login` can
+    pass the two-factor step a DEBUG=false portal asks of staff."""
     code = (
         "from bureau.roles import Role; from bureau.models import User; "
         "from django.contrib.auth.models import Group; "
+        "from django_otp.plugins.otp_totp.models import TOTPDevice; "
         f"role = Role.{role}; "
         f"u = User.objects.create_user({username!r}, password={password!r}, "
         "is_staff=role == Role.BUREAU_STAFF); "
-        "u.groups.add(Group.objects.get(name=role.group_name))"
+        "u.groups.add(Group.objects.get(name=role.group_name)); "
+        f"TOTPDevice.objects.create(user=u, name='default', confirmed=True, "
+        f"key={otp_key(username)!r})"
     )
     manage("shell", "-c", code, env=portal_env(DATABASE_URL=database_url, REDIS_URL=""))

@@ -65,8 +65,9 @@ def test_the_needs_figures_take_the_same_queries_however_many_moved_later(
 ):
     for _ in range(n):
         save_on(need(), "2025-02-01", status=NeedStatus.WITHDRAWN)
-    # One aggregate per figure group, the events by kind and two for the scheme stage, as
-    # finance.metrics says: the needs' statuses are read inside their aggregate.
-    with django_assert_num_queries(9):
+    # One aggregate per figure group, the events by kind, the events' institutions and two for
+    # the scheme stage, as finance.metrics says: the needs' statuses are read inside their
+    # aggregate.
+    with django_assert_num_queries(10):
         figures = metrics.figures(2024)
     assert {f.key: f.value for f in figures}["finance.needs_open"] == n

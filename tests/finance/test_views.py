@@ -16,6 +16,7 @@ from finance.models import (
     NeedStatus,
     Signing,
 )
+from tests.concurrency import token
 from tests.factories import EnterpriseFactory
 from tests.finance.factories import (
     FinanceEventFactory,
@@ -189,13 +190,13 @@ def test_scheme_page_and_advance(staff_client, leader_client, scheme):
     assert "正在进行合同的司法审查" in html and "当前阶段：司法审查" in html
     assert leader_client.post(scheme.get_absolute_url(), {"on": "2024-12-01"}).status_code == 403
     response = staff_client.post(
-        scheme.get_absolute_url(), {"on": "2024-12-01", "remark": "送县政府"}
+        scheme.get_absolute_url(), {"on": "2024-12-01", "remark": "送县政府", **token(scheme)}
     )
     assert response.status_code == 302
     scheme.refresh_from_db()
     assert scheme.stage == "county_review"
     # Before the current stage began: refused with the reason, nothing changes.
-    response = staff_client.post(scheme.get_absolute_url(), {"on": "2024-11-30"})
+    response = staff_client.post(scheme.get_absolute_url(), {"on": "2024-11-30", **token(scheme)})
     assert "不能早于当前阶段" in response.content.decode()
 
 
@@ -290,9 +291,9 @@ SESSION = 6
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        # figures (9) + quarter signed/disbursed (2) + bank signed/disbursed (2) + by product (1)
-        # + scheme lookup (1)
-        ("finance:overview", SESSION + 15),
+        # figures (10: the matchmaking events' institutions among them) + quarter
+        # signed/disbursed (2) + bank signed/disbursed (2) + by product (1) + scheme lookup (1)
+        ("finance:overview", SESSION + 16),
         # count, page of needs with enterprise
         ("finance:need_list", SESSION + 2),
         # count, page of signings (joined + disbursed sum)
