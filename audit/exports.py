@@ -37,18 +37,7 @@ class SecurityEventResource(resources.ModelResource):
             "status",
             "detail",
         )
-        export_order = (
-            "id",
-            "at",
-            "kind",
-            "username",
-            "user_id",
-            "ip",
-            "method",
-            "path",
-            "status",
-            "detail",
-        )
+        export_order = fields
 
     def get_export_headers(self, selected_fields=None):
         # The column names in the reader's language (the Chinese names are the msgids).
