@@ -240,6 +240,10 @@ if REDIS_URL:
             "BACKEND": "bureau.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Deployments (or parallel test workers) sharing one Redis keep apart by prefix.
+            "KEY_PREFIX": env.str(
+                "CACHE_KEY_PREFIX", default=os.environ.get("PYTEST_XDIST_WORKER", "")
+            ),
         }
     }
     CELERY_BROKER_URL = REDIS_URL
