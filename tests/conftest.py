@@ -16,6 +16,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from bureau.roles import Role
 from tests.factories import EnterpriseAccountFactory, EnterpriseFactory, UserFactory
 
+# Hashing a password at production strength (PBKDF2, 1,000,000 rounds) costs 0.5–3 s on a
+# loaded CI core, and most tests create two or three users: in this process a one-round hash
+# stands in. Processes a test starts (gunicorn, celery, manage.py) keep the real hashers and
+# hash the passwords of the users they create themselves (tests/bureau/conftest.create_user).
+PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
+settings.PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *[h for h in PRODUCTION_HASHERS if not h.endswith("MD5PasswordHasher")],
+]
+
 
 def require_service(name: str, available: bool, why: str = "") -> None:
     """Skip a test whose service is missing, or fail it when REQUIRE_SERVICES is set (CI)."""

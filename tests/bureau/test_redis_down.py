@@ -12,7 +12,7 @@ from django.db import connection
 
 from bureau.roles import Role
 from enterprises.models import Enterprise
-from tests.conftest import require_service
+from tests.conftest import PRODUCTION_HASHERS, require_service
 from tests.factories import ActivityKindFactory, EnterpriseAccountFactory, UserFactory
 from tests.procs import Browser, Gunicorn, RedisServer, portal_env
 
@@ -68,6 +68,15 @@ def redis_and_gunicorn(settings):
 
 
 def _personas():
+    """Users the gunicorn process signs in: their passwords are hashed with the portal's own
+    hashers, not the one-round hash the test process uses for its own users (tests/conftest)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        return _create_personas()
+
+
+def _create_personas():
     from tests.factories import EnterpriseFactory
 
     UserFactory(username="r_staff", role=Role.BUREAU_STAFF)
