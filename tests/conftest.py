@@ -275,3 +275,39 @@ def celery_worker(transactional_db):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# --- Data set up once per module -------------------------------------------------------------
+
+
+def once_per_module(setup):
+    """A module-scoped fixture that runs `setup()` once in a transaction of its own; every test
+    of the module (with `db`) runs in a savepoint inside it and sees the data, and the module's
+    end rolls it all back. seed_demo takes tens of seconds: a module asks for it once, not per
+    test. Tests of such a module run on one xdist worker (mark it with
+    `pytest.mark.xdist_group`), or each worker would set it up again."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        from django.db import transaction
+
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                yield setup()
+            finally:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return fixture
+
+
+def _seed_demo():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
+# The whole demo year (`seed_demo`), once per module that asks for it.
+demo_year = once_per_module(_seed_demo)

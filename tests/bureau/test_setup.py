@@ -19,8 +19,8 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=io.StringIO())
+@pytest.mark.xdist_group("setup-demo")
+def test_seed_demo_twice_changes_nothing(demo_year):
     first = _row_counts()
     assert first["enterprises.Enterprise"] >= 240
     out = io.StringIO()
@@ -30,8 +30,8 @@ def test_seed_demo_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_demo_accounts_print_passwords_once_and_log_in():
-    call_command("seed_demo", stdout=io.StringIO())
+@pytest.mark.xdist_group("setup-demo")
+def test_demo_accounts_print_passwords_once_and_log_in(demo_year):
     out = io.StringIO()
     call_command("create_demo_accounts", stdout=out)
     text = out.getvalue()

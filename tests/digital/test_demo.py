@@ -14,12 +14,12 @@ from digital.models import (
     ServiceDelivery,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("digital-demo")]
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", verbosity=0)
+def seeded(demo_year, db):
+    """The demo year, seeded once for the module (tests/conftest.once_per_module)."""
 
 
 def test_demo_year_2024_reproduces_the_seeds_figures(seeded):

@@ -14,12 +14,12 @@ from finance.models import (
     Signing,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("finance-demo")]
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(demo_year, db):
+    """The demo year, seeded once for the module (tests/conftest.once_per_module)."""
 
 
 def test_demo_reproduces_2024_section_five(demo):

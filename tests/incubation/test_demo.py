@@ -15,10 +15,11 @@ from incubation.models import (
     RDPlatform,
     Tenancy,
 )
+from tests.conftest import once_per_module
 
 from .factories import RDPlatformFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("incubation-demo")]
 
 SEED_2024 = {
     "incubation.rd_platforms_new.provincial": 4,  # 新增省级研发中心4个
@@ -31,12 +32,20 @@ SEED_2024 = {
 }
 
 
-@pytest.fixture
-def demo_zone():
+def _seed_zone():
     seed_periods()
     seed_enterprises()
     for _order, step in demo.STEPS:
         step()
+
+
+# Seeded once for the module (tests/conftest.once_per_module); each test rolls back its own.
+demo_zone_once = once_per_module(_seed_zone)
+
+
+@pytest.fixture
+def demo_zone(demo_zone_once, db):
+    pass
 
 
 def values(year: int) -> dict[str, int]:

@@ -19,7 +19,7 @@ from reports.models import NarrativeParagraph
 from reports.selectors import snapshot_values, summary_get
 from reports.summary import format_amount
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reports-demo")]
 
 # (figure key, the seed's value, "=" exact or ">=" for the seed's "10余次"/"10次以上")
 DESIGN_2024 = [
@@ -55,8 +55,8 @@ DESIGN_2024 = [
 
 
 @pytest.fixture
-def demo(django_db_blocker):
-    call_command("seed_demo", verbosity=0)
+def demo(demo_year, db):
+    """The demo year, seeded once for the module (tests/conftest.once_per_module)."""
     return summary_get(year=2024)
 
 
