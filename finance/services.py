@@ -77,7 +77,9 @@ def changeable_by_enterprise() -> Q:
     )
 
 
-def _lock_changeable(need: FinancingNeed, token: str | None) -> FinancingNeed:
+def _lock_changeable(
+    need: FinancingNeed, token: str | None, next_url: str | None = None
+) -> FinancingNeed:
     """The need re-read under a row lock, refused unless the enterprise may still change it
     (checked in the database, so a staff action committed meanwhile wins) and unless the form
     was opened on its latest version (bureau.concurrency)."""
@@ -88,7 +90,7 @@ def _lock_changeable(need: FinancingNeed, token: str | None) -> FinancingNeed:
     )
     if locked is None:
         raise ValidationError(TAKEN_UP_MESSAGE, code="taken_up")
-    ensure_current(locked, token)
+    ensure_current(locked, token, next_url=next_url)
     return locked
 
 
@@ -109,10 +111,12 @@ def update_need_by_enterprise(
 
 
 @transaction.atomic
-def withdraw_need(need: FinancingNeed, *, by, token: str | None) -> FinancingNeed:
+def withdraw_need(
+    need: FinancingNeed, *, by, token: str | None, next_url: str | None = None
+) -> FinancingNeed:
     """The enterprise withdraws its own need (已撤回), until staff take it up; the history
     records who withdrew it and when."""
-    locked = _lock_changeable(need, token)
+    locked = _lock_changeable(need, token, next_url)
     locked.status = NeedStatus.WITHDRAWN
     locked._history_user = by
     locked._change_reason = _("企业撤回")

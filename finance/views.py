@@ -389,7 +389,12 @@ def portal_need_edit(request, pk: int):
 def portal_need_withdraw(request, pk: int):
     need = selectors.portal_need_get(user=request.user, pk=pk)
     try:
-        services.withdraw_need(need, by=request.user, token=posted_token(request))
+        services.withdraw_need(
+            need,
+            by=request.user,
+            token=posted_token(request),
+            next_url=reverse("finance:portal_need_detail", args=[need.pk]),
+        )
     except ValidationError as exc:
         return _refused(request, need, exc)
     messages.success(request, _("融资需求已撤回。"))
