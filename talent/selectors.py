@@ -231,6 +231,15 @@ def portal_items(user) -> list:
     return items
 
 
+def demand_changeable(demand: TechnologyDemand) -> bool:
+    """Whether the enterprise may still edit the demand: open and matched with nobody (uses
+    the prefetched matches of demand_get_for_user, or `n_matches` of a list)."""
+    n = getattr(demand, "n_matches", None)
+    if n is None:
+        n = len(demand.matches.all())
+    return demand.status == DemandStatus.OPEN and not n
+
+
 def demand_get_for_user(*, user, pk: int) -> TechnologyDemand:
     qs = demand_list_for_user(user=user).prefetch_related(
         Prefetch(

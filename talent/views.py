@@ -22,6 +22,7 @@ from .forms import (
     AgreementFromMatchForm,
     DemandForm,
     PaymentForm,
+    PortalDemandForm,
     TalentFilterForm,
     TalentForm,
     TransitionForm,
@@ -421,3 +422,28 @@ def portal_demand_receipt(request, pk: int):
     return render(
         request, "portal/receipt.html", {"receipt": receipt, "printed_at": timezone.now()}
     )
+
+
+@enterprise_user_required
+def portal_demand_edit(request, pk: int):
+    demand = selectors.demand_get_for_user(user=request.user, pk=pk)
+    if not selectors.demand_changeable(demand):
+        messages.error(request, services.DEMAND_TAKEN_UP_MESSAGE)
+        return redirect("talent:portal_demands")
+    form = PortalDemandForm(request.POST or None, instance=demand)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.DEMAND_EDITABLE}
+        try:
+            services.update_demand_by_enterprise(
+                demand, by=request.user, token=form.submitted_token(), **fields
+            )
+        except ValidationError as exc:
+            if exc.code == "taken_up":
+                messages.error(request, services.DEMAND_TAKEN_UP_MESSAGE)
+                return redirect("talent:portal_demands")
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("技术需求已修改。"))
+            return redirect("talent:portal_demands")
+    return render(request, "talent/portal_demand_form.html", {"form": form, "demand": demand})
