@@ -274,6 +274,10 @@ EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=120)
 EXPORT_PENDING_SECONDS = env.int("EXPORT_PENDING_SECONDS", default=2 * 15 * 60)
 # Deliveries of one export (a worker lost mid-export is one); past them the job is failed.
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# Without a broker (no REDIS_URL) an export runs in a daemon thread of the web process, so the
+# request answers at once and the status page shows progress; off, it runs inside the request
+# (tests turn it off: they want the file when the POST returns). Ignored with a broker.
+EXPORT_IN_THREAD = env.bool("EXPORT_IN_THREAD", default=not REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

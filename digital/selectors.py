@@ -494,3 +494,31 @@ def profile_section(enterprise) -> tuple[str, dict]:
 def dashboard_panel(year: int) -> tuple[str, dict]:
     """The leadership dashboard's digital-transformation panel."""
     return "digital/_dashboard_section.html", {"digital": dashboard_section(year)}
+
+
+def portal_items(user) -> list:
+    """我的事项: the user's enterprise's digitalisation self-assessments (1 query)."""
+    from bureau.casework import PortalItem
+
+    if user.role is not Role.ENTERPRISE_USER:
+        return []
+    items = []
+    for a in assessment_list_for_user(user=user).filter(source="portal"):
+        submitted = a.status == AssessmentStatus.SUBMITTED
+        items.append(
+            PortalItem(
+                kind=_("数字化评测"),
+                title=str(a.period) if a.period_id else str(a.version),
+                submitted=timezone.localtime(a.submitted_at).date() if a.submitted_at else None,
+                status=a.get_status_display(),
+                changed=a.updated_at,
+                url=reverse("digital:assessment_detail", args=[a.pk])
+                if submitted
+                else reverse("digital:portal_assessment_edit", args=[a.pk]),
+                receipt_url=reverse("digital:portal_assessment_receipt", args=[a.pk])
+                if submitted
+                else "",
+                open=not submitted,
+            )
+        )
+    return items

@@ -21,4 +21,9 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("portal/", views.portal_assessments, name="portal_assessments"),
     path("portal/<int:pk>/", views.portal_assessment_edit, name="portal_assessment_edit"),
+    path(
+        "portal/<int:pk>/receipt/",
+        views.portal_assessment_receipt,
+        name="portal_assessment_receipt",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bureau import receipts
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.concurrency import ensure_current
 from bureau.roles import Role
@@ -456,3 +457,33 @@ def application_detail(request, pk: int):
         ProvincialDemoApplication.objects.select_related("enterprise"), pk=pk
     )
     return render(request, "digital/application_detail.html", {"application": application})
+
+
+@enterprise_user_required
+def portal_assessment_receipt(request, pk: int):
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise Http404  # a draft has not been filed
+    receipt = receipts.Receipt(
+        title=_("数字化水平自评"),
+        reference=receipts.reference_number(
+            receipts.ASSESSMENT, assessment.submitted_at, assessment.pk
+        ),
+        enterprise=assessment.enterprise.name,
+        credit_code=assessment.enterprise.credit_code,
+        filed_at=assessment.submitted_at,
+        filed_by=receipts.person(assessment.submitted_by),
+        status=assessment.get_status_display(),
+        rows=[
+            (_("诊断季度"), receipts.text(assessment.period)),
+            (_("问卷版本"), str(assessment.version)),
+            (_("评测日期"), receipts.text(assessment.assessed_on)),
+            (_("答题数"), str(len(assessment.answers or {}))),
+            (_("总分"), receipts.text(assessment.total_score)),
+            (_("数字化等级"), receipts.text(assessment.get_level_display())),
+        ],
+        back_url=reverse("digital:assessment_detail", args=[assessment.pk]),
+    )
+    return render(
+        request, "portal/receipt.html", {"receipt": receipt, "printed_at": timezone.now()}
+    )

@@ -384,3 +384,63 @@ def staff_reminders(day: datetime.date) -> list[tuple[str, str]]:
             (_("%(n)d 家去年入库的科技型中小企业今年尚未重新入库") % {"n": not_renewed}, url)
         )
     return items
+
+
+def portal_items(user) -> list:
+    """我的事项: the user's enterprise's applications on the tier ladder (资质申报) and the
+    quarterly and annual figures it filed (3 queries)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from bureau.casework import PortalItem
+    from bureau.models import ApplicationStatus, PeriodStatus
+
+    from .models import AnnualFigures, QuarterlyFigures
+
+    items = []
+    for q in qualification_list_for_user(user=user):
+        items.append(
+            PortalItem(
+                kind=_("资质申报"),
+                title=str(q.kind),
+                submitted=q.created_at.date() if q.created_at else None,
+                status=q.get_status_display(),
+                changed=q.status_changed_at,
+                url=reverse("enterprises:portal_qualification", args=[q.pk]),
+                open=q.status
+                not in (
+                    ApplicationStatus.APPROVED,
+                    ApplicationStatus.REJECTED,
+                    ApplicationStatus.WITHDRAWN,
+                ),
+            )
+        )
+    if user.role is not Role.ENTERPRISE_USER:
+        return items
+    own = {"enterprise__accounts__user": user}
+    for f in QuarterlyFigures.objects.filter(**own).select_related("period"):
+        locked = f.period.status == PeriodStatus.LOCKED
+        items.append(
+            PortalItem(
+                kind=_("季度数据"),
+                title=str(f.period),
+                submitted=f.updated_at.date(),
+                status=_("已填报，已锁定") if locked else _("已填报，可修改"),
+                changed=f.updated_at,
+                url=reverse("enterprises:portal_quarterly_edit", args=[f.period_id]),
+                receipt_url=reverse("enterprises:portal_quarterly_receipt", args=[f.period_id]),
+            )
+        )
+    for f in AnnualFigures.objects.filter(**own):
+        items.append(
+            PortalItem(
+                kind=_("年度数据"),
+                title=_("%(y)s年度") % {"y": f.year},
+                submitted=f.updated_at.date(),
+                status=_("已填报"),
+                changed=f.updated_at,
+                url=reverse("enterprises:portal_annual_edit", args=[f.year]),
+                receipt_url=reverse("enterprises:portal_annual_receipt", args=[f.year]),
+            )
+        )
+    return items

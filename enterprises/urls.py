@@ -25,6 +25,17 @@ urlpatterns = [
         views.portal_quarterly_edit,
         name="portal_quarterly_edit",
     ),
+    path("portal/items/", views.portal_items, name="portal_items"),
+    path(
+        "portal/quarterly/<int:period_id>/receipt/",
+        views.portal_quarterly_receipt,
+        name="portal_quarterly_receipt",
+    ),
+    path(
+        "portal/annual/<int:year>/receipt/",
+        views.portal_annual_receipt,
+        name="portal_annual_receipt",
+    ),
     path("portal/annual/", views.portal_annual, name="portal_annual"),
     path("portal/annual/<int:year>/", views.portal_annual_edit, name="portal_annual_edit"),
     path(

@@ -7,10 +7,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureau import receipts
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.casework import portal_items as collect_portal_items
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_parts
@@ -189,6 +192,69 @@ def portal_annual_edit(request, year: int):
         request,
         "enterprises/portal_annual_edit.html",
         {"form": form, "year": year, "read_only": False},
+    )
+
+
+@enterprise_user_required
+def portal_items(request):
+    """我的事项: every need, demand, application and filing of the user's enterprise."""
+    return render(
+        request, "enterprises/portal_items.html", {"items": collect_portal_items(request.user)}
+    )
+
+
+def _figures_receipt(request, figures, *, title: str, prefix: str, filed_by, back_url: str):
+    first, last = receipts.first_and_last_change(figures)
+    filed_at = first.history_date if first is not None else figures.updated_at
+    receipt = receipts.Receipt(
+        title=title,
+        reference=receipts.reference_number(prefix, filed_at, figures.pk),
+        enterprise=figures.enterprise.name,
+        credit_code=figures.enterprise.credit_code,
+        filed_at=filed_at,
+        filed_by=receipts.person(filed_by),
+        status=_("已填报"),
+        rows=receipts.field_rows(figures, skip=("year",)),
+        updated_at=last.history_date if last is not None and last != first else None,
+        back_url=back_url,
+    )
+    return render(
+        request, "portal/receipt.html", {"receipt": receipt, "printed_at": timezone.now()}
+    )
+
+
+@enterprise_user_required
+def portal_quarterly_receipt(request, period_id: int):
+    figures = get_object_or_404(
+        QuarterlyFigures.objects.select_related("enterprise", "period", "submitted_by"),
+        enterprise=request.enterprise,
+        period_id=period_id,
+    )
+    return _figures_receipt(
+        request,
+        figures,
+        title=_("%(p)s数据填报") % {"p": figures.period},
+        prefix=receipts.QUARTERLY,
+        filed_by=figures.submitted_by,
+        back_url=reverse("enterprises:portal_quarterly"),
+    )
+
+
+@enterprise_user_required
+def portal_annual_receipt(request, year: int):
+    figures = get_object_or_404(
+        AnnualFigures.objects.select_related("enterprise"),
+        enterprise=request.enterprise,
+        year=year,
+    )
+    first = figures.history.select_related("history_user").order_by("history_id").first()
+    return _figures_receipt(
+        request,
+        figures,
+        title=_("%(y)s年度数据填报") % {"y": year},
+        prefix=receipts.ANNUAL,
+        filed_by=first.history_user if first is not None else None,
+        back_url=reverse("enterprises:portal_annual"),
     )
 
 

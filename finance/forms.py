@@ -135,6 +135,10 @@ class NeedForm(BureauModelForm):
         return data
 
 
+class PortalNeedForm(OptimisticLockFormMixin, NeedForm):
+    """The enterprise's correction of its own need: the need form with the stale-form token."""
+
+
 class EventForm(BureauForm):
     kind = forms.ModelChoiceField(
         label=_("活动类型"),

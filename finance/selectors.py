@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bureau.roles import Role
 
+from .case import EventFacts, NeedCase, need_case
 from .matching import EnterpriseFacts, NeedFacts, ProductFacts, ProductMatch, rank_products
 from .models import (
     Disbursement,
@@ -152,6 +153,84 @@ def signing_get_for_user(*, user, pk: int) -> Signing:
         return signing_list_for_user(user=user).get(pk=pk)
     except Signing.DoesNotExist:
         raise Http404 from None
+
+
+# --- The enterprise's own case (portal) ------------------------------------------------------
+
+
+def portal_needs_for_user(*, user) -> QuerySet[FinancingNeed]:
+    """The user's needs with what their stage depends on: the events that presented them and
+    their signings (2 prefetch queries, whatever the number of needs)."""
+    return need_list_for_user(user=user).prefetch_related(
+        Prefetch("events", queryset=FinanceEvent.objects.select_related("activity")),
+        Prefetch(
+            "signings",
+            queryset=signing_list_for_user(user=user).order_by("signed_on", "pk"),
+        ),
+    )
+
+
+def portal_need_get(*, user, pk: int) -> FinancingNeed:
+    """The one gate for the portal's need pages: 404 unless it is the user's enterprise's."""
+    try:
+        return portal_needs_for_user(user=user).get(pk=pk)
+    except FinancingNeed.DoesNotExist:
+        raise Http404 from None
+
+
+def case_of(need: FinancingNeed, *, today: datetime.date | None = None) -> NeedCase:
+    """The need's stage and next step (finance.case), from its prefetched events and signings."""
+    signings = list(need.signings.all())
+    return need_case(
+        status=need.status,
+        source=need.source,
+        events=[
+            EventFacts(topic=e.activity.topic, date=e.activity.date, place=e.activity.place)
+            for e in need.events.all()
+        ],
+        signed_on=signings[0].signed_on if signings else None,
+        today=today or timezone.localdate(),
+    )
+
+
+def portal_matches(need: FinancingNeed) -> list[tuple[ProductMatch, FinancialProduct]]:
+    """Active products ranked for the need, with each provider's branches and contacts
+    loaded for the page's contact lines (4 queries)."""
+    products = (
+        FinancialProduct.objects.filter(status=ProductStatus.ACTIVE)
+        .select_related("provider")
+        .prefetch_related("provider__branches", "provider__contacts__branch")
+    )
+    return need_matches(need, products)
+
+
+def portal_items(user) -> list:
+    """我的事项: the user's financing needs (3 queries: needs, their events, their signings)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from bureau.casework import PortalItem, latest_history_date
+
+    today = timezone.localdate()
+    needs = portal_needs_for_user(user=user).annotate(
+        last_change=latest_history_date(FinancingNeed)
+    )
+    items = []
+    for need in needs:
+        case = case_of(need, today=today)
+        items.append(
+            PortalItem(
+                kind=_("融资需求"),
+                title=need.purpose,
+                submitted=need.posted_on,
+                status=case.stage,
+                changed=need.last_change,
+                url=reverse("finance:portal_need_detail", args=[need.pk]),
+                receipt_url=reverse("finance:portal_need_receipt", args=[need.pk]),
+                open=need.is_open,
+            )
+        )
+    return items
 
 
 # --- Lists for staff pages --------------------------------------------------------------------

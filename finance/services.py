@@ -11,11 +11,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from bureau.concurrency import ensure_current
 from bureau.models import Activity, ActivityKind, ApplicationStatus
 from bureau.services import record_initial_status, transition_application
 
+from .case import TAKEN_UP_MESSAGE
 from .models import (
     SCHEME_STAGE_ORDER,
     Disbursement,
@@ -50,6 +53,75 @@ def post_need(*, enterprise, by=None, source: str = NeedSource.STAFF, **fields) 
     need.full_clean()
     need.save()
     return need
+
+
+# The fields of a need its enterprise may change before staff take it up.
+ENTERPRISE_EDITABLE = (
+    "amount",
+    "purpose",
+    "term_months",
+    "collateral_available",
+    "collateral_note",
+    "wanted_by",
+)
+
+
+def changeable_by_enterprise() -> Q:
+    """Needs the enterprise may still edit or withdraw: posted through the portal, open, not
+    presented at any event and without a signing (finance.case: not yet taken up)."""
+    presented = FinanceEvent.needs_presented.through.objects.filter(financingneed_id=OuterRef("pk"))
+    return (
+        Q(status=NeedStatus.OPEN, source=NeedSource.PORTAL)
+        & ~Exists(presented)
+        & ~Exists(Signing.objects.filter(need_id=OuterRef("pk")))
+    )
+
+
+def _lock_changeable(
+    need: FinancingNeed, token: str | None, next_url: str | None = None
+) -> FinancingNeed:
+    """The need re-read under a row lock, refused unless the enterprise may still change it
+    (checked in the database, so a staff action committed meanwhile wins) and unless the form
+    was opened on its latest version (bureau.concurrency)."""
+    locked = (
+        FinancingNeed.objects.select_for_update()
+        .filter(changeable_by_enterprise(), pk=need.pk, enterprise_id=need.enterprise_id)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(TAKEN_UP_MESSAGE, code="taken_up")
+    ensure_current(locked, token, next_url=next_url)
+    return locked
+
+
+@transaction.atomic
+def update_need_by_enterprise(
+    need: FinancingNeed, *, by, token: str | None, **fields
+) -> FinancingNeed:
+    """The enterprise's correction of its own need, until staff take it up."""
+    locked = _lock_changeable(need, token)
+    for name in ENTERPRISE_EDITABLE:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.full_clean()
+    locked._history_user = by
+    locked._change_reason = _("企业修改")
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def withdraw_need(
+    need: FinancingNeed, *, by, token: str | None, next_url: str | None = None
+) -> FinancingNeed:
+    """The enterprise withdraws its own need (已撤回), until staff take it up; the history
+    records who withdrew it and when."""
+    locked = _lock_changeable(need, token, next_url)
+    locked.status = NeedStatus.WITHDRAWN
+    locked._history_user = by
+    locked._change_reason = _("企业撤回")
+    locked.save(update_fields=["status"])
+    return locked
 
 
 @transaction.atomic
@@ -89,6 +161,8 @@ def invite_to_event(
     *, event: FinanceEvent, need: FinancingNeed, bank: Institution | None = None
 ) -> None:
     """Invite the need's enterprise (and the matched bank) to `event`, presenting the need."""
+    # Locked and re-read, so an enterprise's withdrawal committed meanwhile is seen.
+    need = FinancingNeed.objects.select_for_update().get(pk=need.pk)
     if not need.is_open:
         raise ValidationError(_("该融资需求已关闭，不能再推介。"))
     event.activity.enterprises.add(need.enterprise)
@@ -120,6 +194,10 @@ def record_signing(
         need=need,
         created_by=by,
     )
+    if need is not None:
+        # Locked and re-read, so an enterprise's withdrawal committed meanwhile is seen.
+        need = FinancingNeed.objects.select_for_update().get(pk=need.pk)
+        signing.need = need
     signing.full_clean()
     if need is not None and need.status == NeedStatus.WITHDRAWN:
         raise ValidationError({"need": _("该融资需求已撤回，不能关联签约。")})

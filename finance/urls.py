@@ -21,5 +21,10 @@ urlpatterns = [
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("portal/needs/", views.portal_needs, name="portal_needs"),
     path("portal/needs/<int:pk>/", views.portal_need_detail, name="portal_need_detail"),
+    path("portal/needs/<int:pk>/edit/", views.portal_need_edit, name="portal_need_edit"),
+    path(
+        "portal/needs/<int:pk>/withdraw/", views.portal_need_withdraw, name="portal_need_withdraw"
+    ),
+    path("portal/needs/<int:pk>/receipt/", views.portal_need_receipt, name="portal_need_receipt"),
     path("portal/signings/<int:pk>/", views.portal_signing_detail, name="portal_signing_detail"),
 ]

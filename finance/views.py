@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from bureau import receipts
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
-from bureau.concurrency import ensure_current
+from bureau.concurrency import ensure_current, posted_token
 
 from . import selectors, services
 from .forms import (
@@ -20,6 +22,7 @@ from .forms import (
     EventForm,
     InviteForm,
     NeedForm,
+    PortalNeedForm,
     SchemeAdvanceForm,
     SigningForm,
     apply_errors,
@@ -322,14 +325,13 @@ def portal_needs(request):
         else:
             messages.success(request, _("融资需求已提交，局工作人员将为您对接合适的金融产品。"))
             return redirect("finance:portal_needs")
-    needs = selectors.need_list_for_user(user=request.user).prefetch_related(
-        Prefetch("signings", queryset=selectors.signing_list_for_user(user=request.user))
-    )
+    today = timezone.localdate()
+    needs = list(selectors.portal_needs_for_user(user=request.user).order_by("-posted_on", "-pk"))
     return render(
         request,
         "finance/portal_needs.html",
         {
-            "needs": needs.order_by("-posted_on", "-pk"),
+            "needs": [(n, selectors.case_of(n, today=today)) for n in needs],
             "signings": selectors.signing_list_for_user(user=request.user).order_by("-signed_on"),
             "form": form,
         },
@@ -338,14 +340,98 @@ def portal_needs(request):
 
 @enterprise_user_required
 def portal_need_detail(request, pk: int):
-    need = selectors.need_get_for_user(user=request.user, pk=pk)
+    need = selectors.portal_need_get(user=request.user, pk=pk)
+    matches = selectors.portal_matches(need)
     return render(
         request,
         "finance/portal_need_detail.html",
         {
             "need": need,
-            "signings": selectors.signing_list_for_user(user=request.user).filter(need=need),
+            "case": selectors.case_of(need),
+            "eligible": [(m, p) for m, p in matches if m.eligible],
+            "ineligible": [(m, p) for m, p in matches if not m.eligible],
+            "signings": list(need.signings.all()),
+            "tiers_known": bool(selectors.enterprise_tiers(need.enterprise)),
         },
+    )
+
+
+def _refused(request, need, exc: ValidationError):
+    """A refused change: the taken-up message (or the service's) on the need's page."""
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect("finance:portal_need_detail", need.pk)
+
+
+@enterprise_user_required
+def portal_need_edit(request, pk: int):
+    need = selectors.portal_need_get(user=request.user, pk=pk)
+    if not selectors.case_of(need).changeable:
+        return _refused(request, need, ValidationError(services.TAKEN_UP_MESSAGE))
+    form = PortalNeedForm(request.POST or None, instance=need)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_need_by_enterprise(
+                need, by=request.user, token=form.submitted_token(), **form.service_fields()
+            )
+        except ValidationError as exc:
+            if exc.code == "taken_up":
+                return _refused(request, need, exc)
+            apply_errors(form, exc, {"amount": "amount_wan"})
+        else:
+            messages.success(request, _("融资需求已修改。"))
+            return redirect("finance:portal_need_detail", need.pk)
+    return render(request, "finance/portal_need_form.html", {"form": form, "need": need})
+
+
+@enterprise_user_required
+@require_POST
+def portal_need_withdraw(request, pk: int):
+    need = selectors.portal_need_get(user=request.user, pk=pk)
+    try:
+        services.withdraw_need(
+            need,
+            by=request.user,
+            token=posted_token(request),
+            next_url=reverse("finance:portal_need_detail", args=[need.pk]),
+        )
+    except ValidationError as exc:
+        return _refused(request, need, exc)
+    messages.success(request, _("融资需求已撤回。"))
+    return redirect("finance:portal_need_detail", need.pk)
+
+
+@enterprise_user_required
+def portal_need_receipt(request, pk: int):
+    need = selectors.portal_need_get(user=request.user, pk=pk)
+    first, last = receipts.first_and_last_change(need)
+    filed_at = first.history_date if first is not None else None
+    term = _("%(m)s个月") % {"m": need.term_months} if need.term_months else _("未限定")
+    collateral = receipts.text(need.collateral_available)
+    if need.collateral_note:
+        collateral = f"{collateral}：{need.collateral_note}"
+    receipt = receipts.Receipt(
+        title=_("融资需求"),
+        reference=receipts.reference_number(receipts.NEED, filed_at or need.posted_on, need.pk),
+        enterprise=need.enterprise.name,
+        credit_code=need.enterprise.credit_code,
+        filed_at=filed_at,
+        filed_by=receipts.person(need.created_by if need.created_by_id else None),
+        status=selectors.case_of(need).stage,
+        rows=[
+            (_("融资金额（万元）"), receipts.wan(need.amount)),
+            (_("资金用途"), need.purpose),
+            (_("期限"), term),
+            (_("可提供抵质押"), collateral),
+            (_("期望到位日期"), receipts.text(need.wanted_by)),
+            (_("登记日期"), receipts.text(need.posted_on)),
+            (_("来源"), need.get_source_display()),
+        ],
+        updated_at=last.history_date if last is not None and last != first else None,
+        back_url=reverse("finance:portal_need_detail", args=[need.pk]),
+    )
+    return render(
+        request, "portal/receipt.html", {"receipt": receipt, "printed_at": timezone.now()}
     )
 
 

@@ -6,7 +6,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -352,6 +352,11 @@ def request_export(
 def _enqueue_export(job: ExportJob, task, *, user_id: int | None = None) -> None:
     """Queue the export task; a broker that refuses it fails the job (the status page says
     so, and a later request starts a new one) instead of the committed request."""
+    from bureau.celery import app
+
+    if app.conf.task_always_eager and settings.EXPORT_IN_THREAD:
+        _start_export_thread(job, task, user_id=user_id)
+        return
     try:
         task.delay(job.summary_id, job.fmt, job_id=job.pk, user_id=user_id)
     except Exception as exc:
@@ -362,3 +367,26 @@ def _enqueue_export(job: ExportJob, task, *, user_id: int | None = None) -> None
             + f" ({type(exc).__name__})",
             finished_at=timezone.now(),
         )
+
+
+def _start_export_thread(job: ExportJob, task, *, user_id: int | None = None) -> None:
+    """Without a broker, run the export in a daemon thread of this process, so the request
+    answers at once and the status page polls the job's progress as it does with a worker.
+
+    The thread beats like a worker (a process that dies with it leaves a stale heartbeat the
+    sweeper fails) and closes its own database connections when it ends."""
+    import threading
+
+    def run() -> None:
+        try:
+            task.apply(
+                args=(job.summary_id, job.fmt),
+                kwargs={"job_id": job.pk, "user_id": user_id, "in_thread": True},
+            )
+        except Exception:
+            # The task records its own failures on the job; this is what it could not record.
+            logger.exception("export thread of job %s ended with an error", job.pk)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=f"export-{job.pk}", daemon=True).start()

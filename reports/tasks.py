@@ -32,6 +32,7 @@ def export_summary(
     job_id: int | None = None,
     user_id: int | None = None,
     appendix: str = "figures",
+    in_thread: bool = False,
 ) -> dict:
     """Build the summary's export and store it; returns {'job_id', 'path', 'status'}.
 
@@ -42,6 +43,8 @@ def export_summary(
     EXPORT_MAX_ATTEMPTS (the worker died each time) the job is failed. `user_id` is the
     requester: personal data goes in unmasked only when the job was asked unmasked and that
     user may still see it, and the export is then logged (talent.PersonalDataAccess).
+    `in_thread`: run eagerly by the background thread of a process without a broker
+    (services._start_export_thread), which beats like a worker.
     """
     from . import exports
 
@@ -81,9 +84,10 @@ def export_summary(
     reader = exports.reader_for(user_id, path=job.get_absolute_url())
     reader.unmask = reader.unmask and job.unmasked
     options = {"appendix": job.appendix} if fmt == ExportFormat.DOCX else {}
-    # In a worker the job beats from a thread, so a long step without progress is not taken
-    # for a dead worker; run in process (no broker) the request itself is the worker.
-    beat = None if self.request.is_eager else jobs.Heartbeat(job.pk, attempt)
+    # In a worker (or the background thread of a process without a broker) the job beats
+    # from a thread, so a long step without progress is not taken for a dead worker; run
+    # inside the request (tests, EXPORT_IN_THREAD off) the request itself is the worker.
+    beat = None if self.request.is_eager and not in_thread else jobs.Heartbeat(job.pk, attempt)
     try:
         # A Chinese official document whatever the requesting user's language (an eager run
         # happens inside that user's request).

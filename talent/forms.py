@@ -93,3 +93,7 @@ class TransitionForm(OptimisticLockFormMixin, BureauForm):
 class PaymentForm(OptimisticLockFormMixin, BureauForm):
     amount_paid = WanField(label=_("已拨付金额（万元）"), min_value=0, max_digits=14)
     paid_on = forms.DateField(label=_("拨付日期"), widget=DateInput())
+
+
+class PortalDemandForm(OptimisticLockFormMixin, DemandForm):
+    """The enterprise's correction of its own demand: the demand form with the stale token."""

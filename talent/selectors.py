@@ -200,6 +200,46 @@ def demand_list_for_user(*, user) -> QuerySet[TechnologyDemand]:
     return qs
 
 
+def portal_items(user) -> list:
+    """我的事项: the user's technology demands with how many institutions staff matched them
+    with (1 query)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from bureau.casework import PortalItem, latest_history_date
+
+    demands = demand_list_for_user(user=user).annotate(
+        n_matches=Count("matches"), last_change=latest_history_date(TechnologyDemand)
+    )
+    items = []
+    for demand in demands:
+        status = demand.get_status_display()
+        if demand.n_matches:
+            status = _("%(s)s（已对接%(n)s家高校院所）") % {"s": status, "n": demand.n_matches}
+        items.append(
+            PortalItem(
+                kind=_("技术需求"),
+                title=demand.title,
+                submitted=demand.raised_on,
+                status=status,
+                changed=demand.last_change,
+                url=reverse("talent:portal_demands") + f"#demand-{demand.pk}",
+                receipt_url=reverse("talent:portal_demand_receipt", args=[demand.pk]),
+                open=demand.status == DemandStatus.OPEN,
+            )
+        )
+    return items
+
+
+def demand_changeable(demand: TechnologyDemand) -> bool:
+    """Whether the enterprise may still edit the demand: open and matched with nobody (uses
+    the prefetched matches of demand_get_for_user, or `n_matches` of a list)."""
+    n = getattr(demand, "n_matches", None)
+    if n is None:
+        n = len(demand.matches.all())
+    return demand.status == DemandStatus.OPEN and not n
+
+
 def demand_get_for_user(*, user, pk: int) -> TechnologyDemand:
     qs = demand_list_for_user(user=user).prefetch_related(
         Prefetch(

@@ -6,8 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bureau.concurrency import ensure_current
 
 from .matching import (
     DemandProfile,
@@ -54,6 +58,9 @@ def suggestions_for(demand: TechnologyDemand, *, limit: int = 5) -> list[MatchRe
 def confirm_match(*, demand: TechnologyDemand, institution: Institution, by) -> DemandMatch:
     """Staff confirm `institution` for `demand`; the score and reasons are recomputed and kept,
     and an open demand becomes matched."""
+    # Locked and re-read, so an enterprise's edit committed meanwhile is seen (and waits); the
+    # caller's instance follows the status change as before.
+    given, demand = demand, TechnologyDemand.objects.select_for_update().get(pk=demand.pk)
     if demand.status == DemandStatus.SOLVED:
         raise ValidationError(_("该需求已解决，不能再确认对接。"))
     if DemandMatch.objects.filter(demand=demand, institution=institution).exists():
@@ -71,6 +78,7 @@ def confirm_match(*, demand: TechnologyDemand, institution: Institution, by) -> 
     if demand.status == DemandStatus.OPEN:
         demand.status = DemandStatus.MATCHED
         demand.save(update_fields=["status"])
+    given.status = demand.status
     return match
 
 
@@ -96,3 +104,40 @@ def create_agreement_from_match(*, match: DemandMatch, **fields) -> CooperationA
         demand.status = DemandStatus.IN_COOPERATION
         demand.save(update_fields=["status"])
     return agreement
+
+
+DEMAND_TAKEN_UP_MESSAGE = gettext_lazy(
+    "局工作人员已为该技术需求对接高校院所，不能再修改。如需变更，请联系局工作人员。"
+)
+# The fields of a demand its enterprise may change before staff match it.
+DEMAND_EDITABLE = ("title", "description", "field", "budget", "raised_on", "deadline")
+
+
+@transaction.atomic
+def update_demand_by_enterprise(
+    demand: TechnologyDemand, *, by, token: str | None, **fields
+) -> TechnologyDemand:
+    """The enterprise's correction of its own demand while it is open and no institution has
+    been matched (checked in the database under a row lock, so a match committed meanwhile
+    wins), and only from a form opened on its latest version."""
+    locked = (
+        TechnologyDemand.objects.select_for_update()
+        .filter(
+            pk=demand.pk,
+            enterprise_id=demand.enterprise_id,
+            status=DemandStatus.OPEN,
+        )
+        .exclude(Exists(DemandMatch.objects.filter(demand_id=OuterRef("pk"))))
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(DEMAND_TAKEN_UP_MESSAGE, code="taken_up")
+    ensure_current(locked, token)
+    for name in DEMAND_EDITABLE:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.full_clean()
+    locked._history_user = by
+    locked._change_reason = _("企业修改")
+    locked.save()
+    return locked

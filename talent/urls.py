@@ -22,4 +22,10 @@ urlpatterns = [
     path("portal/talents/new/", views.portal_talent_edit, name="portal_talent_create"),
     path("portal/talents/<int:pk>/", views.portal_talent_edit, name="portal_talent_edit"),
     path("portal/demands/", views.portal_demands, name="portal_demands"),
+    path("portal/demands/<int:pk>/edit/", views.portal_demand_edit, name="portal_demand_edit"),
+    path(
+        "portal/demands/<int:pk>/receipt/",
+        views.portal_demand_receipt,
+        name="portal_demand_receipt",
+    ),
 ]

@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureau import receipts
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus
@@ -20,6 +22,7 @@ from .forms import (
     AgreementFromMatchForm,
     DemandForm,
     PaymentForm,
+    PortalDemandForm,
     TalentFilterForm,
     TalentForm,
     TransitionForm,
@@ -388,3 +391,59 @@ def portal_demands(request):
         "talent/portal_demands.html",
         {"demands": demands.order_by("-raised_on", "-pk"), "form": form},
     )
+
+
+@enterprise_user_required
+def portal_demand_receipt(request, pk: int):
+    demand = selectors.demand_get_for_user(user=request.user, pk=pk)
+    first, last = receipts.first_and_last_change(demand)
+    filed_at = first.history_date if first is not None else None
+    receipt = receipts.Receipt(
+        title=_("技术需求"),
+        reference=receipts.reference_number(
+            receipts.DEMAND, filed_at or demand.raised_on, demand.pk
+        ),
+        enterprise=demand.enterprise.name,
+        credit_code=demand.enterprise.credit_code,
+        filed_at=filed_at,
+        filed_by=receipts.person(demand.created_by if demand.created_by_id else None),
+        status=demand.get_status_display(),
+        rows=[
+            (_("所需技术"), demand.title),
+            (_("技术领域"), demand.get_field_display()),
+            (_("需求描述"), receipts.text(demand.description)),
+            (_("预算（万元）"), receipts.wan(demand.budget)),
+            (_("提出日期"), receipts.text(demand.raised_on)),
+            (_("期望解决日期"), receipts.text(demand.deadline)),
+        ],
+        updated_at=last.history_date if last is not None and last != first else None,
+        back_url=reverse("talent:portal_demands"),
+    )
+    return render(
+        request, "portal/receipt.html", {"receipt": receipt, "printed_at": timezone.now()}
+    )
+
+
+@enterprise_user_required
+def portal_demand_edit(request, pk: int):
+    demand = selectors.demand_get_for_user(user=request.user, pk=pk)
+    if not selectors.demand_changeable(demand):
+        messages.error(request, services.DEMAND_TAKEN_UP_MESSAGE)
+        return redirect("talent:portal_demands")
+    form = PortalDemandForm(request.POST or None, instance=demand)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.DEMAND_EDITABLE}
+        try:
+            services.update_demand_by_enterprise(
+                demand, by=request.user, token=form.submitted_token(), **fields
+            )
+        except ValidationError as exc:
+            if exc.code == "taken_up":
+                messages.error(request, services.DEMAND_TAKEN_UP_MESSAGE)
+                return redirect("talent:portal_demands")
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("技术需求已修改。"))
+            return redirect("talent:portal_demands")
+    return render(request, "talent/portal_demand_form.html", {"form": form, "demand": demand})

@@ -192,6 +192,9 @@ def _celery_eager(settings):
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    # Exports run inside the request, so the file is there when the POST returns; the test of
+    # the background thread turns it on.
+    settings.EXPORT_IN_THREAD = False
     yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 

@@ -340,8 +340,8 @@ def test_portal_needs_query_count_is_flat(
             amount=Decimal("1000"),
             signed_on=datetime.date(2024, 6, 1),
         )
-    # account, enterprise, needs, signings prefetch, signings list
-    with django_assert_num_queries(SESSION + 5):
+    # account, enterprise, needs, their events and signings (prefetches), signings list
+    with django_assert_num_queries(SESSION + 6):
         assert enterprise_client.get(reverse("finance:portal_needs")).status_code == 200
 
 
