@@ -21,6 +21,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.encoding import force_str
 from import_export import widgets
@@ -75,18 +76,31 @@ def _blank_rule(model_field: models.Field) -> Callable[[models.Model], None] | N
 
 
 def _field_cleaner(field: models.Field) -> Callable[[Any, models.Model], Any]:
-    """Field.clean (to_python, validate, validators), with the choices looked up in a set
-    instead of a walk through the list: the same checks and the same messages."""
-    if not field.choices or type(field).validate is not models.Field.validate:
+    """Field.clean (to_python, validate, validators) with the same checks and messages, but
+    the choices looked up in a set instead of a walk through the list, and a text's length and
+    NUL characters tested inline: the validators run (and word the error) only when the
+    value fails those tests, or for validators of their own (a credit code's)."""
+    plain_validate = type(field).validate is models.Field.validate
+    validators = field.validators
+    max_length = None
+    others = []
+    for validator in validators:
+        if type(validator) is MaxLengthValidator and max_length is None:
+            max_length = validator.limit_value
+        elif type(validator) is not ProhibitNullCharactersValidator:
+            others.append(validator)
+    inline_text = isinstance(field, models.CharField) and isinstance(max_length, int)
+    if not plain_validate or not (field.choices or inline_text):
         return field.clean
-    keys = {key for key, _label in field.flatchoices}
+    keys = {key for key, _label in field.flatchoices} if field.choices else None
     empty = field.empty_values
     messages = field.error_messages
+    run_validators = field.run_validators
 
     def clean(value, instance):
         value = field.to_python(value)
         if field.editable:
-            if value not in empty and value not in keys:
+            if keys is not None and value not in empty and value not in keys:
                 raise ValidationError(
                     messages["invalid_choice"], code="invalid_choice", params={"value": value}
                 )
@@ -94,7 +108,16 @@ def _field_cleaner(field: models.Field) -> Callable[[Any, models.Model], Any]:
                 raise ValidationError(messages["null"], code="null")
             if not field.blank and value in empty:
                 raise ValidationError(messages["blank"], code="blank")
-        field.run_validators(value)
+        if value in empty:
+            return value  # Field.run_validators skips empty values
+        if not inline_text or len(value) > max_length or "\x00" in value:
+            run_validators(value)
+        else:
+            for validator in others:
+                try:
+                    validator(value)
+                except ValidationError:
+                    run_validators(value)  # every validator's message, as Django gathers them
         return value
 
     return clean
@@ -284,9 +307,7 @@ class BulkResource(BaseResource):
                     if raise_errors:
                         from import_export import exceptions
 
-                        raise exceptions.ImportError(
-                            row_result.validation_error, number=i, row=row
-                        )
+                        raise exceptions.ImportError(row_result.validation_error, number=i, row=row)
                 if (
                     row_result.import_type != RowResult.IMPORT_TYPE_SKIP
                     or self._meta.report_skipped
@@ -323,7 +344,7 @@ class BulkResource(BaseResource):
         model = self._meta.model
         using = self.get_db_connection_name()
         try:
-            insert_new(model, instances, using=using)
+            written = insert_new(model, instances, using=using)
             if not dry_run:
                 self._wrote = True
                 if hasattr(model, "history"):
@@ -334,6 +355,7 @@ class BulkResource(BaseResource):
                         history_type="+",
                         user=self.history_user if getattr(self.history_user, "pk", None) else None,
                         reason=CHANGE_REASON,
+                        written=written,
                     )
         except Exception as e:
             self.handle_import_error(result, e, raise_errors)

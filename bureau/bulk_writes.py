@@ -103,7 +103,7 @@ def _copy(connection, table: str, columns: Sequence[str], lines: list[str]) -> N
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, io.StringIO("".join(lines)))
+        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 
 
 def _next_ids(connection, model: type[models.Model], count: int) -> list[int]:
@@ -124,15 +124,18 @@ def _uses_copy(connection, model: type[models.Model]) -> bool:
     )
 
 
-def insert_new(model: type[models.Model], instances: list[models.Model], *, using: str) -> None:
+def insert_new(
+    model: type[models.Model], instances: list[models.Model], *, using: str
+) -> list[str] | None:
     """Insert `instances` (new, unsaved) in one statement; each gets its pk, auto_now and
-    auto_now_add values, as Model.save() would give them."""
+    auto_now_add values, as Model.save() would give them. Returns the rows as COPY wrote them
+    (concrete fields in order), which their history rows repeat; None when not by COPY."""
     if not instances:
-        return
+        return None
     connection = connections[using]
     if not _uses_copy(connection, model):
         model._default_manager.using(using).bulk_create(instances)
-        return
+        return None
     plan = _copy_plan(model)
     assert plan is not None
     pk = model._meta.pk
@@ -146,13 +149,14 @@ def insert_new(model: type[models.Model], instances: list[models.Model], *, usin
             setattr(instance, field.attname, field.pre_save(instance, True))
     attnames = [(f.attname, convert) for f, convert in plan]
     lines = [
-        "\t".join([convert(getattr(instance, attname)) for attname, convert in attnames]) + "\n"
+        "\t".join([convert(getattr(instance, attname)) for attname, convert in attnames])
         for instance in instances
     ]
     _copy(connection, model._meta.db_table, [f.column for f, _c in plan], lines)
     for instance in instances:
         instance._state.adding = False
         instance._state.db = using
+    return lines
 
 
 def insert_history(
@@ -163,9 +167,11 @@ def insert_history(
     history_type: str,
     user=None,
     reason: str = "",
+    written: list[str] | None = None,
 ) -> None:
     """The django-simple-history rows of `instances` (just created '+', or updated '~'), all
-    by `user` with `reason`, dated now; as HistoryManager.bulk_history_create writes them."""
+    by `user` with `reason`, dated now; as HistoryManager.bulk_history_create writes them.
+    `written`: insert_new's rows of the same instances, whose cells the history repeats."""
     if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     manager = model.history
@@ -202,16 +208,19 @@ def insert_history(
     columns = [by_name[f.name] for f in tracked]
     converters = [(f.attname, _converter(by_name[f.name])) for f in tracked]
     user_id = getattr(user, "pk", None) if user is not None else None
-    tail = "\t".join(
-        [_datetime(timezone.now()), _text(reason), history_type, _plain(user_id)]
-    )
-    lines = [
-        "\t".join([convert(getattr(instance, attname)) for attname, convert in converters])
-        + "\t"
-        + tail
-        + "\n"
-        for instance in instances
+    tail = "\t".join([_datetime(timezone.now()), _text(reason), history_type, _plain(user_id)])
+    same_cells = written is not None and [f.name for f in tracked] == [
+        f.name for f in model._meta.concrete_fields if not f.generated
     ]
+    if same_cells:
+        lines = [f"{cells}\t{tail}" for cells in written]
+    else:
+        lines = [
+            "\t".join([convert(getattr(instance, attname)) for attname, convert in converters])
+            + "\t"
+            + tail
+            for instance in instances
+        ]
     names = [
         *(f.column for f in columns),
         by_name["history_date"].column,

@@ -19,18 +19,19 @@ from collections.abc import Iterator
 from typing import Any
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ROW, CELL, VALUE, INLINE, TEXT, RUN = (
-    MAIN_NS + name for name in ("row", "c", "v", "is", "t", "r")
-)
+ROW, CELL, VALUE, INLINE, TEXT, RUN = (MAIN_NS + name for name in ("row", "c", "v", "is", "t", "r"))
 
 
 class UnsafeWorkbook(ValueError):
     """The sheet declares a DTD: no spreadsheet needs one, and entities live there."""
 
 
+DIGITS = "0123456789"
+
+
 def _column_index(ref: str, cache: dict[str, int]) -> int:
     """0-based column of a cell reference ("AB12" → 27)."""
-    letters = ref.rstrip("0123456789")
+    letters = ref.rstrip(DIGITS)
     index = cache.get(letters)
     if index is None:
         index = 0
@@ -112,16 +113,30 @@ def iter_first_sheet(source) -> Iterator[tuple[int, list]]:
                 row_number = int(ref) if ref else row_number + 1
                 values: dict[int, Any] = {}
                 column = -1
-                for cell in row:
-                    if cell.tag != CELL:
-                        continue
+                for cell in row.iterchildren(CELL):
                     ref = cell.get("r")
-                    column = _column_index(ref, columns) if ref else column + 1
-                    kind = cell.get("t", "n")
-                    if kind == "inlineStr":
-                        value = _inline_text(cell.find(INLINE))
+                    if ref:
+                        column = columns.get(ref.rstrip(DIGITS))
+                        if column is None:
+                            column = _column_index(ref, columns)
                     else:
-                        value = cell.findtext(VALUE) or None
+                        column += 1
+                    kind = cell.get("t", "n")
+                    if not len(cell):
+                        continue  # <c r="B2"/>: an empty (styled) cell
+                    first = cell[0]
+                    if kind == "inlineStr":
+                        inline = first if first.tag == INLINE else cell.find(INLINE)
+                        # Mostly one plain <t>; runs (rich text) take the longer way.
+                        if inline is not None and len(inline) == 1 and inline[0].tag == TEXT:
+                            value = inline[0].text or ""
+                        else:
+                            value = _inline_text(inline)
+                    else:
+                        if first.tag == VALUE:
+                            value = first.text or None
+                        else:  # a formula (<f>) before its cached value
+                            value = cell.findtext(VALUE) or None
                         if value is None:
                             continue
                         if kind == "n":
@@ -129,9 +144,7 @@ def iter_first_sheet(source) -> Iterator[tuple[int, list]]:
                             style = cell.get("s")
                             if style in dates:
                                 try:
-                                    value = from_excel(
-                                        value, epoch, timedelta=style in timedeltas
-                                    )
+                                    value = from_excel(value, epoch, timedelta=style in timedeltas)
                                 except (OverflowError, ValueError):
                                     warnings.warn(
                                         f"a date cell holds {value}, outside Excel's dates",
