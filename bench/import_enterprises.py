@@ -46,6 +46,8 @@ def peak_rss_mib() -> float:
 
 def enterprise_rows(rows: int, seed: int = 16) -> list[dict]:
     """`rows` varied enterprises, each as the cells a clerk types (labels, not codes)."""
+    from django.utils import timezone
+
     from enterprises import industries
     from enterprises.credit_code import make_code
     from enterprises.models import SizeClass, StrategicIndustry
@@ -54,7 +56,7 @@ def enterprise_rows(rows: int, seed: int = 16) -> list[dict]:
     divisions = list(industries.DIVISION_CHOICES)
     sizes = [str(label) for _v, label in SizeClass.choices]
     strategic = [str(label) for _v, label in StrategicIndustry.choices]
-    today = datetime.date.today()
+    today = timezone.localdate()
     out = []
     for i in range(rows):
         region = rng.choice(("340100", "340200", "341523", "341500", "340800"))

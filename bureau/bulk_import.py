@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
-from django.db import models
+from django.db import connections, models
 from django.utils.encoding import force_str
 from import_export import widgets
 from import_export.fields import NOT_PROVIDED
@@ -252,6 +252,18 @@ class BulkResource(BaseResource):
         if errors:
             raise ValidationError(errors)
 
+    def chunk_size(self) -> int:
+        """Rows per chunk: Meta.batch_size, or fewer where the database takes fewer rows in
+        one INSERT (SQLite's 999 parameters), so that a chunk is one statement per table."""
+        size = self._meta.batch_size
+        model = self._meta.model
+        ops = connections[self.get_db_connection_name()].ops
+        for table in (model, getattr(getattr(model, "history", None), "model", None)):
+            if table is not None:
+                fields = [f for f in table._meta.concrete_fields if not f.generated]
+                size = min(size, ops.bulk_batch_size(fields, [None] * size))
+        return max(size, 1)
+
     def before_chunk(self, rows: list[dict]) -> None:
         """Load what the chunk's rows will look up (records on file for their keys)."""
 
@@ -281,9 +293,10 @@ class BulkResource(BaseResource):
         kwargs.update({"dry_run": dry_run, "using_transactions": using_transactions})
         failed = bool(result.base_errors)
         numbered = enumerate(dataset, 1)
+        size = self.chunk_size()
         while chunk := [
             (i, OrderedDict(zip(headers, values, strict=False)))
-            for i, values in islice(numbered, self._meta.batch_size)
+            for i, values in islice(numbered, size)
         ]:
             self.before_chunk([row for _i, row in chunk])
             for i, row in chunk:
