@@ -175,4 +175,6 @@ def iter_first_sheet(source) -> Iterator[tuple[int, list]]:
 
 def _refuse_dtd(tree) -> None:
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeWorkbook("工作表含有不允许的 XML 声明（DTD），文件未读取。")
+        from django.utils.translation import gettext as _
+
+        raise UnsafeWorkbook(_("工作表含有不允许的 XML 声明（DTD），文件未读取。"))
