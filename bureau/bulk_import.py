@@ -331,9 +331,8 @@ class BulkResource(BaseResource):
                 self.create_instances.clear()
                 self.update_instances.clear()
                 continue
-            with atomic_if_using_transaction(using_transactions, using=db_connection):
-                self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
-                self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
+            self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
+            self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
             failed = bool(result.base_errors)
         try:
             with atomic_if_using_transaction(using_transactions, using=db_connection):
@@ -350,53 +349,42 @@ class BulkResource(BaseResource):
     # --- writes ---------------------------------------------------------------------------
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        instances = self.create_instances
-        if not instances or not (using_transactions or not dry_run):
-            instances.clear()
-            return
-        model = self._meta.model
-        using = self.get_db_connection_name()
-        try:
-            written = insert_new(model, instances, using=using)
-            if not dry_run:
-                self._wrote = True
-                if hasattr(model, "history"):
-                    insert_history(
-                        model,
-                        instances,
-                        using=using,
-                        history_type="+",
-                        user=self.history_user if getattr(self.history_user, "pk", None) else None,
-                        reason=CHANGE_REASON,
-                        written=written,
-                    )
-        except Exception as e:
-            self.handle_import_error(result, e, raise_errors)
-        finally:
-            instances.clear()
+        self._write(self.create_instances, "+", using_transactions, dry_run, raise_errors, result)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        instances = self.update_instances
+        self._write(self.update_instances, "~", using_transactions, dry_run, raise_errors, result)
+
+    def _write(self, instances, kind, using_transactions, dry_run, raise_errors, result) -> None:
+        """Write a chunk's new ('+') or corrected ('~') records, and (not in a dry run) their
+        history rows. A refusal by the database rolls back to the chunk's savepoint, so the
+        transaction stays usable and the rest of the file is still validated and reported."""
         if not instances or not (using_transactions or not dry_run):
             instances.clear()
             return
         model = self._meta.model
         using = self.get_db_connection_name()
+        user = self.history_user if getattr(self.history_user, "pk", None) else None
         try:
-            model._default_manager.using(using).bulk_update(
-                instances, self.get_bulk_update_fields()
-            )
-            if not dry_run:
-                self._wrote = True
-                if hasattr(model, "history"):
-                    insert_history(
-                        model,
-                        instances,
-                        using=using,
-                        history_type="~",
-                        user=self.history_user if getattr(self.history_user, "pk", None) else None,
-                        reason=CHANGE_REASON,
+            with atomic_if_using_transaction(using_transactions, using=using):
+                written = None
+                if kind == "+":
+                    written = insert_new(model, instances, using=using)
+                else:
+                    model._default_manager.using(using).bulk_update(
+                        instances, self.get_bulk_update_fields()
                     )
+                if not dry_run:
+                    self._wrote = True
+                    if hasattr(model, "history"):
+                        insert_history(
+                            model,
+                            instances,
+                            using=using,
+                            history_type=kind,
+                            user=user,
+                            reason=CHANGE_REASON,
+                            written=written,
+                        )
         except Exception as e:
             self.handle_import_error(result, e, raise_errors)
         finally:

@@ -192,3 +192,22 @@ def test_planned_field_checks_say_what_field_clean_says(name, values):
         except ValidationError as exc:
             planned_result = ("error", exc.messages)
         assert planned_result == expected, value
+
+
+def test_a_refusal_by_the_database_rolls_back_and_later_rows_are_still_checked(
+    tmp_path, monkeypatch
+):
+    # A code registered by someone else after the chunk's lookup: only the database sees it.
+    monkeypatch.setattr(EnterpriseResource._meta, "batch_size", 40)
+    monkeypatch.setattr(EnterpriseResource, "extra_row_errors", lambda self, instance: {})
+    EnterpriseFactory(credit_code=credit_code_for(5000 + 60))
+    history_before = Enterprise.history.count()
+    rows = [row(n) for n in range(200)]
+    rows[150] = row(150, **{"成立日期": "去年"})
+    outcome = run_import(EnterpriseResource(), load_dataset(xlsx(tmp_path, rows)), dry_run=False)
+
+    assert not outcome.ok
+    assert outcome.errors[0].row == 0  # the chunk's refusal, reported for the file
+    assert [(e.row, e.column) for e in outcome.errors[1:]] == [(152, "成立日期")]
+    assert Enterprise.objects.count() == 1
+    assert Enterprise.history.count() == history_before
