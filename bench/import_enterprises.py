@@ -23,6 +23,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -40,8 +41,27 @@ PRODUCTS = ("光电显示模组", "工业机器人", "锂电池隔膜", "医用�
 ROADS = ("创新大道", "科学路", "长江西路", "望江路", "玉兰大道")
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def current_rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class RssSampler(threading.Thread):
+    """The process's largest resident set while running (sampled every 20 ms, Linux)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = current_rss_mib()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.02):
+            self.peak = max(self.peak, current_rss_mib())
+
+    def stop(self) -> float:
+        self.stopped.set()
+        self.join()
+        return max(self.peak, current_rss_mib())
 
 
 def enterprise_rows(rows: int, seed: int = 16) -> list[dict]:
@@ -244,14 +264,16 @@ def main() -> None:
         path, tsv = folder / "enterprises.xlsx", folder / "enterprises.tsv"
         size_mb = path.stat().st_size / 2**20
         copy_seconds = [time_copy(tsv)] if postgres else []
-        rss_before = peak_rss_mib()
+        rss_before = current_rss_mib()
+        sampler = RssSampler()
+        sampler.start()
 
         started = time.perf_counter()
         dataset = load_dataset(path)
         loaded = time.perf_counter()
         outcome = run_import(EnterpriseResource(), dataset, dry_run=False, user=user)
         finished = time.perf_counter()
-        rss_peak = peak_rss_mib()
+        rss_peak = sampler.stop()
         del dataset
         if postgres:
             copy_seconds.append(time_copy(tsv))
