@@ -1,5 +1,6 @@
 """Unified social credit code (统一社会信用代码), GB 32100-2015: normalisation and check character."""
 
+import operator
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -21,8 +22,10 @@ def normalize(raw: str) -> str:
 
 def check_character(first17: str) -> str:
     """The 18th character that GB 32100-2015 computes from the first 17."""
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"{first17!r} is not 17 characters")
     try:
-        total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
+        total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
     except KeyError as exc:
         raise ValueError(f"{exc.args[0]!r} is not a credit-code character") from None
     return ALPHABET[(31 - total % 31) % 31]
