@@ -31,12 +31,13 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from bench.import_enterprises import write_file
+    from bench.import_enterprises import ZONES, write_file
     from bureau.models import User
     from enterprises.models import Enterprise, ParkZone
 
     call_command("migrate", verbosity=0)
-    ParkZone.objects.get_or_create(name="基准园区")
+    for zone in ZONES:
+        ParkZone.objects.get_or_create(name=zone)
     user, _ = User.objects.get_or_create(username="bench_admin", defaults={"is_staff": True})
     user.is_superuser = user.is_staff = True
     user.save()

@@ -724,6 +724,8 @@ def run_import(
 ) -> ImportOutcome:
     """Import `dataset` in one transaction: any bad row rolls everything back. Whether rows
     matching a record on file update it is the resource's `update` option."""
+    if hasattr(resource, "keep_row_results"):
+        resource.keep_row_results = 0  # counts and errors only: memory flat in rows
     with transaction.atomic():
         result = resource.import_data(
             dataset,
@@ -759,25 +761,24 @@ def load_dataset(path: str | Path) -> tablib.Dataset:
 
 
 def dataset_from_xlsx(source) -> tablib.Dataset:
-    """Read the first sheet in openpyxl's streaming mode (values only): fast and lean for
-    files of tens of thousands of rows. Trailing empty rows are dropped."""
-    import openpyxl
+    """Read the first sheet, streamed (bureau.xlsx_reader: values only, one pass): fast and
+    lean for files of tens of thousands of rows. Empty rows are dropped."""
+    from .xlsx_reader import iter_first_sheet
 
-    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        headers = [("" if h is None else str(h).strip()) for h in next(rows, ())]
-        while headers and not headers[-1]:
-            headers.pop()
-        width = len(headers)
-        data = tablib.Dataset(headers=headers)
-        for row in rows:
-            values = list(row[:width]) + [None] * (width - len(row))
-            if any(v not in (None, "") for v in values):
-                data.append(values)
-        return data
-    finally:
-        book.close()
+    rows = iter_first_sheet(source)
+    first = next(rows, None)
+    # The header is Excel row 1 (openpyxl's first row, empty when row 1 has no cells).
+    header_row = first[1] if first is not None and first[0] == 1 else []
+    headers = [("" if h is None else str(h).strip()) for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    data = tablib.Dataset(headers=headers)
+    for _number, row in rows:
+        values = row[:width] + [None] * (width - len(row))
+        if any(v not in (None, "") for v in values):
+            data.append(values)
+    return data
 
 
 def template_dataset(resource: resources.ModelResource) -> tablib.Dataset:

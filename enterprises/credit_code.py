@@ -1,5 +1,6 @@
 """Unified social credit code (统一社会信用代码), GB 32100-2015: normalisation and check character."""
 
+import operator
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}  # a character's value, looked up per import row
 FORBIDDEN = set("IOSVZ")
 LENGTH = 18
 # The database refuses anything that is not 18 characters of the code's alphabet.
@@ -20,7 +22,12 @@ def normalize(raw: str) -> str:
 
 def check_character(first17: str) -> str:
     """The 18th character that GB 32100-2015 computes from the first 17."""
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"{first17!r} is not 17 characters")
+    try:
+        total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
+    except KeyError as exc:
+        raise ValueError(f"{exc.args[0]!r} is not a credit-code character") from None
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -28,7 +35,7 @@ def problem(code: str) -> str | None:
     """Why `code` (already normalised) is not a valid code, in Chinese; None when it is."""
     if len(code) != LENGTH:
         return _("长度应为18位，实际为%(n)d位") % {"n": len(code)}
-    bad = sorted({c for c in code if c not in ALPHABET})
+    bad = sorted(set(code) - _VALUE.keys())
     if bad:
         forbidden = [c for c in bad if c in FORBIDDEN]
         if forbidden:

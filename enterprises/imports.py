@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from bureau.bulk_import import BulkResource
 from bureau.importing import (
     EXAMPLE_CREDIT_CODE,
     STATUS_DATE_NOTE,
@@ -57,8 +58,9 @@ class CreditCodeWidget(widgets.Widget):
         return credit_code.normalize(value)
 
 
-class EnterpriseResource(BaseResource):
-    """New enterprises, one a row; a code already in the registry is refused."""
+class EnterpriseResource(BulkResource):
+    """New enterprises, one a row; a code already in the registry is refused (with update,
+    the registered enterprise is corrected). Imported in chunks (bureau.bulk_import)."""
 
     unique_in_file = ("credit_code",)
     # Every constraint of Enterprise is mirrored by a field validator (code, choices, >= 0).
@@ -131,23 +133,27 @@ class EnterpriseResource(BaseResource):
         use_bulk = True
         batch_size = 1000
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._registered: set[str] = set()
+        self._on_file: dict[str, Enterprise] = {}
+
     def normalize_key(self, attribute, value):
         return credit_code.normalize(value)
 
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        # One query per 5,000 codes instead of one per row: which codes are registered already.
+    def before_chunk(self, rows):
+        # One query per chunk instead of one per row: which of its codes are registered
+        # already (with update: those enterprises, to be corrected in place).
         column = self.fields["credit_code"].column_name
-        codes = (
-            [credit_code.normalize(c) for c in dataset[column]] if column in dataset.headers else []
-        )
-        self._registered = set()
-        for start in range(0, len(codes), 5000):
-            self._registered.update(
-                Enterprise.objects.filter(credit_code__in=codes[start : start + 5000]).values_list(
-                    "credit_code", flat=True
-                )
-            )
+        codes = {credit_code.normalize(str(row.get(column) or "")) for row in rows}
+        codes.discard("")
+        found = Enterprise.objects.filter(credit_code__in=codes)
+        if self.update_existing:
+            self._on_file = {e.credit_code: e for e in found}
+            self._registered = set(self._on_file)
+        else:
+            self._on_file = {}
+            self._registered = set(found.values_list("credit_code", flat=True))
 
     def validate_unique_per_row(self) -> bool:
         return False
@@ -164,13 +170,11 @@ class EnterpriseResource(BaseResource):
 
     def get_instance(self, instance_loader, row):
         # Without update a code already registered is reported by extra_row_errors; with it,
-        # the registered enterprise is updated in place (one query, for registered codes only).
+        # the registered enterprise (loaded with its chunk) is updated in place.
         if not self.update_existing:
             return None
         code = credit_code.normalize(str(row.get(self.fields["credit_code"].column_name) or ""))
-        if code not in self._registered:
-            return None
-        return Enterprise.objects.filter(credit_code=code).first()
+        return self._on_file.get(code)
 
     def get_queryset(self):
         return super().get_queryset().select_related("zone")
