@@ -14,6 +14,7 @@ from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, 
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_parts
+from notifications import events
 
 from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
@@ -98,7 +99,7 @@ def portal_profile(request):
     enterprise = request.enterprise
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("企业信息已保存。"))
         return redirect("enterprises:portal_profile")
     return render(
@@ -133,7 +134,7 @@ def portal_quarterly_edit(request, period_id: int):
     form = QuarterlyFiguresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.instance.submitted_by = request.user
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("%(p)s数据已保存。") % {"p": period})
         return redirect("enterprises:portal_quarterly")
     return render(
@@ -182,7 +183,7 @@ def portal_annual_edit(request, year: int):
         )
     form = AnnualFiguresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("%(y)s年度数据已保存。") % {"y": year})
         return redirect("enterprises:portal_annual")
     return render(

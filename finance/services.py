@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from bureau.models import Activity, ActivityKind, ApplicationStatus
 from bureau.services import record_initial_status, transition_application
+from notifications import events
 
 from .models import (
     SCHEME_STAGE_ORDER,
@@ -49,6 +50,7 @@ def post_need(*, enterprise, by=None, source: str = NeedSource.STAFF, **fields) 
     need.status = NeedStatus.OPEN
     need.full_clean()
     need.save()
+    events.need_posted(need, by=by)
     return need
 
 
@@ -95,6 +97,7 @@ def invite_to_event(
     event.needs_presented.add(need)
     if bank is not None:
         event.institutions.add(bank)
+    events.need_matched(need, event=event, bank=bank)
 
 
 @transaction.atomic
@@ -131,6 +134,7 @@ def record_signing(
     if event is not None:
         event.activity.enterprises.add(enterprise)
         event.institutions.add(bank)
+    events.signing_recorded(signing)
     return signing
 
 

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import events
+
 from .matching import (
     DemandProfile,
     InstitutionProfile,
@@ -71,6 +73,7 @@ def confirm_match(*, demand: TechnologyDemand, institution: Institution, by) -> 
     if demand.status == DemandStatus.OPEN:
         demand.status = DemandStatus.MATCHED
         demand.save(update_fields=["status"])
+    events.demand_matched(match)
     return match
 
 
