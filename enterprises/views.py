@@ -25,7 +25,7 @@ from .forms import (
     QuarterlyFiguresForm,
     TransitionForm,
 )
-from .models import AnnualFigures, QualificationKind, QuarterlyFigures
+from .models import AnnualFigures, Enterprise, QualificationKind, QuarterlyFigures
 
 PAGE_SIZE = 50
 
@@ -365,13 +365,38 @@ def reminder_list(request):
     """Titles expiring within 180 days and tech-SME registrations not renewed this year."""
     day = timezone.localdate()
     lists = selectors.reminders(day)
+    expiring, not_renewed = list(lists["expiring"]), list(lists["not_renewed"])
+    for q in expiring:
+        q.days_left = (q.valid_to - day).days
+    if request.GET.get("format") == "xlsx":
+        from notifications.exports import XLSX, reminders_xlsx
+
+        response = HttpResponse(
+            reminders_xlsx(day, expiring, not_renewed, user=request.user), content_type=XLSX
+        )
+        name = quote(_("资质提醒") + f"-{day:%Y%m%d}")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
+        response.export_rows = len(expiring) + len(not_renewed)
+        from bureau.personal_data import can_view_personal_data
+
+        if can_view_personal_data(request.user, Enterprise):
+            from audit.services import record_personal_data
+
+            record_personal_data(
+                request=request,
+                model=Enterprise._meta.label,
+                ids=sorted({q.enterprise_id for q in expiring + not_renewed}),
+                context="reminders_export",
+                path=request.path,
+            )
+        return response
     return render(
         request,
         "enterprises/reminders.html",
         {
             "day": day,
-            "expiring": list(lists["expiring"]),
-            "not_renewed": list(lists["not_renewed"]),
+            "expiring": expiring,
+            "not_renewed": not_renewed,
             "digest": tasks.latest_digest(),
         },
     )
