@@ -37,9 +37,10 @@ def test_no_count_without_unread(enterprise_client):
 def test_the_bell_costs_no_query_of_its_own(n, staff_client, staff_user, django_assert_num_queries):
     """The count comes with the user (notifications.backends): a page with 25 unread costs what
     it costs with none. /notifications/preferences/: session, user (with the count), groups,
-    preferences; the session saved (savepoint, update, release)."""
+    preferences, the user's enterprise account (where SMS go: none for staff); the session saved
+    (savepoint, update, release)."""
     notices(staff_user, n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = staff_client.get("/notifications/preferences/")
     assert bell_count(response.content.decode()) == (str(n) if n else None)
 
