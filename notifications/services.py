@@ -475,8 +475,8 @@ def send_filing_reminders(period, enterprise_ids: Iterable[int], *, by) -> Remin
         created = notify(
             users,
             Kind.FILING_REMINDER,
-            _("请填报%(p)s季度数据") % {"p": period},
-            _("贵单位尚未填报%(p)s的季度数据，请尽快登录平台填报。") % {"p": period} + deadline,
+            _("请填报%(p)s数据") % {"p": period},
+            _("贵单位尚未填报%(p)s的数据，请尽快登录平台填报。") % {"p": period} + deadline,
             reverse("enterprises:portal_quarterly_edit", args=[period.pk]),
             dedupe_key=f"filing:{period.pk}:{today.isoformat()}",
         )

@@ -70,7 +70,7 @@ def test_staff_chase_unfiled_enterprises_and_the_enterprise_sees_it_in_the_bell(
     assert page.inner_text("[data-bell-count]") == "1"
     page.click("[data-bell]")
     page.wait_for_load_state("networkidle")
-    title = f"请填报{period}季度数据"
+    title = f"请填报{period}数据"
     assert title in page.inner_text(".notice-list")
     page.screenshot(path=str(ARTIFACTS / "filing-reminder-enterprise.png"), full_page=True)
     page.click(f"button.notice-title:has-text('{title}')")
