@@ -64,7 +64,7 @@ def transition_application(
         application.approved_on = timezone.localdate(at)
     application.full_clean()
     application.save()
-    return ApplicationTransition.objects.create(
+    transition = ApplicationTransition.objects.create(
         content_type=ContentType.objects.get_for_model(type(application)),
         object_id=application.pk,
         from_status=from_status,
@@ -73,6 +73,10 @@ def transition_application(
         by=by,
         remark=remark,
     )
+    from notifications import events  # the enterprise hears of its application's new stage
+
+    events.application_moved(application, transition)
+    return transition
 
 
 def record_initial_status(application: Application, *, by: User | None = None, remark: str = ""):

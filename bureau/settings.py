@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "digital",
     "talent",
     "finance",
+    # After the domain apps whose events it tells enterprises of (notifications/events.py).
+    "notifications",
     "reports",
     "audit",
 ]
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bureau.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -144,7 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "bureau.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the signed-in user with the bell's unread count.
+    "notifications.backends.PortalModelBackend",
 ]
 # Passwords (等保 身份鉴别; audit/passwords.py says where this departs from OWASP ASVS):
 # at least 10 characters of at least three classes, not one of the last five, and for staff,
@@ -173,7 +177,16 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Notifications (notifications/): e-mails and SMS carry links to this address of the portal.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The SMS channel: a class with send(phone, text) (notifications/sms.py); the default only logs.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="科技金融局")
+# Enterprises that have not filed hear "about to close" this many days before the deadline.
+PERIOD_CLOSING_NOTICE_DAYS = env.int("PERIOD_CLOSING_NOTICE_DAYS", default=3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = None  # show the portal's own "signed out" page
@@ -308,6 +321,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.warm_dashboard",
         "schedule": crontab(minute="*/20"),
     },
+    # Periods about to close and titles expiring: each enterprise told once (notifications).
+    "notification-notices": {
+        "task": "notifications.tasks.daily_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # E-mails and SMS left pending by a refused task or a transient failure.
+    "notification-sweep": {"task": "notifications.tasks.sweep_deliveries", "schedule": 300.0},
     # Fails exports whose worker is gone (also run on each export request and status poll).
     "sweep-exports": {
         "task": "reports.tasks.sweep_exports",
@@ -382,6 +402,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The logging SMS backend's "sent" messages (numbers masked), and delivery failures.
+        "notifications": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Every security event is also a log line in production (to ship to the log platform);
         # locally only warnings, so `make run` and migrate are not flooded.
         "security": {

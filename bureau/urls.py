@@ -51,6 +51,7 @@ urlpatterns = [
     path("digital/", include("digital.urls")),
     path("talent/", include("talent.urls")),
     path("finance/", include("finance.urls")),
+    path("", include("notifications.urls")),
     path("", include("reports.urls")),
     # The admin's own password-only form is not a way in: sign-in is the two-step page.
     path(

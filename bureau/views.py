@@ -111,8 +111,25 @@ def staff_home(request):
             "by_kind": by_kind,
             "targets": Target.objects.filter(year__in=[year, year + 1]),
             "reminders": staff_reminders(timezone.localdate()),
+            **_inbox_context(),
         },
     )
+
+
+STAFF_HOME_INBOX = 10
+
+
+def _inbox_context() -> dict:
+    """The staff inbox (what enterprises submitted, not yet handled) and filing completion of
+    the open periods: five queries whatever the number of items (notifications.selectors)."""
+    from notifications import selectors as inbox
+
+    return {
+        "inbox_items": list(inbox.open_inbox_items()[:STAFF_HOME_INBOX]),
+        "inbox_counts": inbox.inbox_counts(),
+        "filing": inbox.filing_summaries(),
+        "now": timezone.now(),
+    }
 
 
 @role_required(*BUREAU_ROLES)

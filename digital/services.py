@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import events
+
 from . import scoring
 from .models import Assessment, AssessmentSource, AssessmentStatus
 from .selectors import (
@@ -110,6 +112,7 @@ def submit_assessment(
     assessment.reopen_reason = ""
     assessment._change_reason = _("提交评测")
     assessment.save()
+    events.assessment_submitted(assessment, by=user)
     return assessment
 
 
@@ -137,6 +140,7 @@ def reopen_assessment(assessment: Assessment, *, user, reason: str) -> Assessmen
     assessment.reopen_reason = reason
     assessment._change_reason = _("退回修改：%(r)s") % {"r": reason}
     assessment.save()
+    events.assessment_reopened(assessment)
     return assessment
 
 

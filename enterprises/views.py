@@ -17,6 +17,7 @@ from bureau.casework import portal_items as collect_portal_items
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_parts
+from notifications import events
 
 from . import eligibility, exports, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
@@ -27,7 +28,7 @@ from .forms import (
     QuarterlyFiguresForm,
     TransitionForm,
 )
-from .models import AnnualFigures, QualificationKind, QuarterlyFigures
+from .models import AnnualFigures, Enterprise, QualificationKind, QuarterlyFigures
 
 PAGE_SIZE = 50
 
@@ -101,7 +102,7 @@ def portal_profile(request):
     enterprise = request.enterprise
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("企业信息已保存。"))
         return redirect("enterprises:portal_profile")
     return render(
@@ -136,7 +137,7 @@ def portal_quarterly_edit(request, period_id: int):
     form = QuarterlyFiguresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.instance.submitted_by = request.user
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("%(p)s数据已保存。") % {"p": period})
         return redirect("enterprises:portal_quarterly")
     return render(
@@ -185,7 +186,7 @@ def portal_annual_edit(request, year: int):
         )
     form = AnnualFiguresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        events.submitted(form.save(), by=request.user)
         messages.success(request, _("%(y)s年度数据已保存。") % {"y": year})
         return redirect("enterprises:portal_annual")
     return render(
@@ -430,13 +431,38 @@ def reminder_list(request):
     """Titles expiring within 180 days and tech-SME registrations not renewed this year."""
     day = timezone.localdate()
     lists = selectors.reminders(day)
+    expiring, not_renewed = list(lists["expiring"]), list(lists["not_renewed"])
+    for q in expiring:
+        q.days_left = (q.valid_to - day).days
+    if request.GET.get("format") == "xlsx":
+        from notifications.exports import XLSX, reminders_xlsx
+
+        response = HttpResponse(
+            reminders_xlsx(day, expiring, not_renewed, user=request.user), content_type=XLSX
+        )
+        name = quote(_("资质提醒") + f"-{day:%Y%m%d}")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
+        response.export_rows = len(expiring) + len(not_renewed)
+        from bureau.personal_data import can_view_personal_data
+
+        if can_view_personal_data(request.user, Enterprise):
+            from audit.services import record_personal_data
+
+            record_personal_data(
+                request=request,
+                model=Enterprise._meta.label,
+                ids=sorted({q.enterprise_id for q in expiring + not_renewed}),
+                context="reminders_export",
+                path=request.path,
+            )
+        return response
     return render(
         request,
         "enterprises/reminders.html",
         {
             "day": day,
-            "expiring": list(lists["expiring"]),
-            "not_renewed": list(lists["not_renewed"]),
+            "expiring": expiring,
+            "not_renewed": not_renewed,
             "digest": tasks.latest_digest(),
         },
     )

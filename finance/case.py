@@ -1,8 +1,9 @@
 """The enterprise's own view of a financing need (我的融资需求): its stage in words and what
 happens next, as plain Python over plain values.
 
-A need is *taken up* (已受理) once staff have acted on it: presented it at a matchmaking event,
-recorded a signing against it, or closed it. Until then the enterprise that posted it through the
+A need is *taken up* (已受理) once staff have acted on it: taken it up in their inbox
+(notifications.InboxItem), presented it at a matchmaking event, recorded a signing against it,
+or closed it. Until then the enterprise that posted it through the
 portal may edit or withdraw it (finance.services); afterwards the bureau's record stands.
 """
 
@@ -37,9 +38,10 @@ class NeedCase:
     taken_up: bool
 
 
-def taken_up(*, status: str, presented: bool, signed: bool) -> bool:
-    """Whether staff have acted on the need (the enterprise can no longer change it)."""
-    return status != NeedStatus.OPEN or presented or signed
+def taken_up(*, status: str, presented: bool, signed: bool, accepted: bool = False) -> bool:
+    """Whether staff have acted on the need (the enterprise can no longer change it);
+    `accepted`: staff took it up in their inbox."""
+    return status != NeedStatus.OPEN or presented or signed or accepted
 
 
 def need_case(
@@ -49,11 +51,13 @@ def need_case(
     events: list[EventFacts],
     signed_on: datetime.date | None,
     today: datetime.date,
+    accepted: bool = False,
 ) -> NeedCase:
-    """The need's stage and next step as the enterprise reads them."""
+    """The need's stage and next step as the enterprise reads them; `accepted`: staff took
+    it up in their inbox."""
     presented = bool(events)
     signed = signed_on is not None
-    up = taken_up(status=status, presented=presented, signed=signed)
+    up = taken_up(status=status, presented=presented, signed=signed, accepted=accepted)
     changeable = not up and source == NeedSource.PORTAL
     if status == NeedStatus.WITHDRAWN:
         return NeedCase(
@@ -84,6 +88,13 @@ def need_case(
         return NeedCase(
             _("已受理，对接中"),
             _("需求已在对接活动上推介，金融机构将与您联系；也可直接联系下列产品的机构网点。"),
+            False,
+            up,
+        )
+    if accepted and source == NeedSource.PORTAL:
+        return NeedCase(
+            _("已受理，待对接"),
+            _("局工作人员已受理该需求，正在为您匹配金融机构，将邀请您参加银企对接活动。"),
             False,
             up,
         )

@@ -160,13 +160,20 @@ def signing_get_for_user(*, user, pk: int) -> Signing:
 
 def portal_needs_for_user(*, user) -> QuerySet[FinancingNeed]:
     """The user's needs with what their stage depends on: the events that presented them and
-    their signings (2 prefetch queries, whatever the number of needs)."""
-    return need_list_for_user(user=user).prefetch_related(
-        Prefetch("events", queryset=FinanceEvent.objects.select_related("activity")),
-        Prefetch(
-            "signings",
-            queryset=signing_list_for_user(user=user).order_by("signed_on", "pk"),
-        ),
+    their signings (2 prefetch queries, whatever the number of needs), and whether staff took
+    them up in their inbox (a subquery)."""
+    from .services import accepted_in_inbox
+
+    return (
+        need_list_for_user(user=user)
+        .annotate(accepted=accepted_in_inbox())
+        .prefetch_related(
+            Prefetch("events", queryset=FinanceEvent.objects.select_related("activity")),
+            Prefetch(
+                "signings",
+                queryset=signing_list_for_user(user=user).order_by("signed_on", "pk"),
+            ),
+        )
     )
 
 
@@ -190,6 +197,7 @@ def case_of(need: FinancingNeed, *, today: datetime.date | None = None) -> NeedC
         ],
         signed_on=signings[0].signed_on if signings else None,
         today=today or timezone.localdate(),
+        accepted=getattr(need, "accepted", False),
     )
 
 

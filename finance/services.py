@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bureau.concurrency import ensure_current
 from bureau.models import Activity, ActivityKind, ApplicationStatus
 from bureau.services import record_initial_status, transition_application
+from notifications import events
 
 from .case import TAKEN_UP_MESSAGE
 from .models import (
@@ -52,6 +53,7 @@ def post_need(*, enterprise, by=None, source: str = NeedSource.STAFF, **fields) 
     need.status = NeedStatus.OPEN
     need.full_clean()
     need.save()
+    events.need_posted(need, by=by)
     return need
 
 
@@ -66,12 +68,27 @@ ENTERPRISE_EDITABLE = (
 )
 
 
+def accepted_in_inbox() -> Exists:
+    """Whether staff have taken the need up (or handled it) in their inbox."""
+    from notifications.models import InboxItem, InboxStatus
+
+    return Exists(
+        InboxItem.objects.filter(
+            content_type__app_label="finance",
+            content_type__model="financingneed",
+            object_id=OuterRef("pk"),
+        ).exclude(status=InboxStatus.NEW)
+    )
+
+
 def changeable_by_enterprise() -> Q:
     """Needs the enterprise may still edit or withdraw: posted through the portal, open, not
-    presented at any event and without a signing (finance.case: not yet taken up)."""
+    taken up in the staff inbox, not presented at any event and without a signing
+    (finance.case: not yet taken up)."""
     presented = FinanceEvent.needs_presented.through.objects.filter(financingneed_id=OuterRef("pk"))
     return (
         Q(status=NeedStatus.OPEN, source=NeedSource.PORTAL)
+        & ~accepted_in_inbox()
         & ~Exists(presented)
         & ~Exists(Signing.objects.filter(need_id=OuterRef("pk")))
     )
@@ -169,6 +186,7 @@ def invite_to_event(
     event.needs_presented.add(need)
     if bank is not None:
         event.institutions.add(bank)
+    events.need_matched(need, event=event, bank=bank)
 
 
 @transaction.atomic
@@ -209,6 +227,7 @@ def record_signing(
     if event is not None:
         event.activity.enterprises.add(enterprise)
         event.institutions.add(bank)
+    events.signing_recorded(signing)
     return signing
 
 

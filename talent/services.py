@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from bureau.concurrency import ensure_current
 
+from notifications import events
+
 from .matching import (
     DemandProfile,
     InstitutionProfile,
@@ -79,6 +81,7 @@ def confirm_match(*, demand: TechnologyDemand, institution: Institution, by) -> 
         demand.status = DemandStatus.MATCHED
         demand.save(update_fields=["status"])
     given.status = demand.status
+    events.demand_matched(match)
     return match
 
 

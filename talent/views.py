@@ -16,6 +16,7 @@ from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, 
 from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus
 from bureau.services import transition_application
+from notifications import events
 
 from . import metrics, selectors, services
 from .forms import (
@@ -384,6 +385,7 @@ def portal_demands(request):
         demand.enterprise = request.enterprise
         demand.created_by = request.user
         demand.save()
+        events.submitted(demand, by=request.user)
         messages.success(request, _("技术需求已提交，局工作人员将为您对接高校院所。"))
         return redirect("talent:portal_demands")
     return render(

@@ -29,6 +29,20 @@
     }
   });
 
+  // <input type=checkbox data-check-all="name"> ticks or clears every box of that name in its form.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches("input[data-check-all]") || !el.form) {
+      return;
+    }
+    var name = el.getAttribute("data-check-all");
+    el.form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      if (box.name === name && !box.disabled) {
+        box.checked = el.checked;
+      }
+    });
+  });
+
   // The menu button of narrow screens: opens and closes the main navigation it controls;
   // Escape closes it and gives the focus back to the button.
   function setMenu(button, open) {
