@@ -169,20 +169,12 @@ def kept_values(
     entries = {}
     try:
         for label in labels:
-            reads = set(registry.reads(label))
-            if enterprises is not None:
-                reads.add("enterprises")  # the filter reads the enterprises' zone, industry…
-            version = registry.versions(reads)
-            if version is None:
-                raise _Unversioned(label)
-            wanted = (
-                ",".join(sorted(k for k in keys if k.split(".", 1)[0] == label))
-                if keys is not None
-                else "*"
+            entry = kept_entry(
+                label, year, quarter, scope=scope, keys=keys, filtered=enterprises is not None
             )
-            digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
-            place = ":".join([get_language() or "", str(year), str(quarter or 0), digest, label])
-            entries[label] = (f"reports:figures:{version}:{place}", f"reports:figures-last:{place}")
+            if entry is None:
+                raise _Unversioned(label)
+            entries[label] = entry
         kept = cache.get_many([key for key, _last in entries.values()])
     except Exception as exc:
         if not isinstance(exc, _Unversioned):
@@ -201,6 +193,34 @@ def kept_values(
         result.update(values)
         moments.append(at)
     return result, min(moments, default=timezone.now())
+
+
+def kept_entry(
+    label: str,
+    year: int,
+    quarter: int | None = None,
+    *,
+    scope: str = "",
+    keys: Collection[str] | None = None,
+    filtered: bool = False,
+) -> tuple[str, str] | None:
+    """The cache keys of app `label`'s kept figures (in the active language): the entry of
+    the current versions of what they read, and the last one kept whatever its versions. None
+    when the cache cannot tell the versions. Raises what the cache raises."""
+    reads = set(registry.reads(label))
+    if filtered:
+        reads.add("enterprises")  # the filter reads the enterprises' zone, industry…
+    version = registry.versions(reads)
+    if version is None:
+        return None
+    wanted = (
+        ",".join(sorted(k for k in keys if k.split(".", 1)[0] == label))
+        if keys is not None
+        else "*"
+    )
+    digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
+    place = ":".join([get_language() or "", str(year), str(quarter or 0), digest, label])
+    return f"reports:figures:{version}:{place}", f"reports:figures-last:{place}"
 
 
 class _Unversioned(Exception):
