@@ -26,7 +26,6 @@ from reports.selectors import (
     TREND_KEYS,
     dashboard_data,
     figure_values,
-    kept_entry,
     narrow,
 )
 from talent.models import TalentCategory
@@ -104,7 +103,7 @@ def test_an_edit_in_talent_leaves_the_other_apps_figures_kept(
     before = dict(counted)
     assert all(before.values())
     # Finance's entry of the first quarter's trend (the dashboard's own request keys).
-    finance_entry = kept_entry("finance", YEAR, 1, keys=TREND_KEYS + MONEY_TREND_KEYS)
+    finance_entry = selectors.kept_entry("finance", YEAR, 1, keys=TREND_KEYS + MONEY_TREND_KEYS)
     finance_kept = selectors.cache.get(finance_entry[0])
     assert finance_kept is not None
 
@@ -113,7 +112,10 @@ def test_an_edit_in_talent_leaves_the_other_apps_figures_kept(
     talent.save()  # through the ORM: post_save moves talent's version only
 
     # The finance entry is still there, under the same key, with the same values.
-    assert kept_entry("finance", YEAR, 1, keys=TREND_KEYS + MONEY_TREND_KEYS) == finance_entry
+    assert (
+        selectors.kept_entry("finance", YEAR, 1, keys=TREND_KEYS + MONEY_TREND_KEYS)
+        == finance_entry
+    )
     assert selectors.cache.get(finance_entry[0]) == finance_kept
 
     from talent import metrics as talent_metrics
@@ -263,7 +265,9 @@ def test_a_reader_computes_when_the_cache_cannot_take_the_lock(figure_sources, s
 
     settings.FIGURE_CACHE_SECONDS = 600
     figure_sources(finance=finance_source)
-    assert kept_entry("finance", YEAR) is not None  # the versions exist: only the lock fails
+    assert (
+        selectors.kept_entry("finance", YEAR) is not None
+    )  # the versions exist: only the lock fails
     with mock.patch.object(caches["default"], "add", side_effect=ConnectionError("down")):
         assert figure_values(YEAR)["finance.signed_on_site"].value == Decimal("200000000")
     assert any("computed in the request" in r.getMessage() for r in caplog.records)
