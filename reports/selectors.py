@@ -385,7 +385,10 @@ def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
 
 
 def distinct_count(records: QuerySet) -> int:
-    """How many distinct rows `records` holds: COUNT(DISTINCT pk), one query."""
+    """How many distinct rows `records` holds, in one query: COUNT(DISTINCT pk), or over a
+    queryset already distinct COUNT(*) of its distinct ids (one column, not every column)."""
+    if records.query.distinct:
+        return records.order_by().values("pk").count()
     return records.order_by().aggregate(n=Count("pk", distinct=True))["n"]
 
 

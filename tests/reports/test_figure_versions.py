@@ -290,3 +290,21 @@ def test_narrow_counts_distinct_ids_not_distinct_rows(records):
     assert "COUNT(DISTINCT" in count.upper()
     assert "SELECT DISTINCT" not in count.upper()
     assert list(narrowed.records) == [records["firm"]]  # the drill-down keeps its records
+
+
+def test_a_filtered_drilldown_counts_its_pages_by_distinct_ids(records, staff_client):
+    import re
+
+    from django.urls import reverse
+
+    url = reverse("reports:figure_records", args=["enterprises.registered"])
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(url, {"year": YEAR, "zone": records["zone"].pk})
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["page"]] == [records["firm"].pk]
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts
+    for sql in counts:
+        # No COUNT(*) over a SELECT DISTINCT of every column; one column at most.
+        selected = re.findall(r"SELECT DISTINCT (.*?) FROM", sql, flags=re.IGNORECASE)
+        assert all("," not in columns for columns in selected), sql
