@@ -8,6 +8,11 @@ Two optional keywords extend the contract; `reports/` passes them only to a `fig
 declares them: `enterprises` (a filtered Enterprise queryset: publish values over those
 enterprises) and `keys` (the figure keys the caller needs, a key ending in "." standing for
 every key it begins: the source may skip the work of the others, and may still return them).
+
+A metrics module also declares `READS`: the apps and models its figures read (`reads`). Kept
+figures are invalidated by what changed: each change moves the version of its model and app
+(`versions`, `mark_changed`, `on_model_change`), and a reader keeps an app's figures under the
+versions of exactly what that app's figures read, so an edit in one app leaves the others'.
 """
 
 import hashlib

@@ -7,11 +7,15 @@ one `collect` for the year (the figures shown), one for the year before (the til
 targets' figures), one per quarter (the charted figures), the targets, and, with a zone or
 industry filter, one count per filterable figure asked for.
 
-The dashboard reads figure values through `figure_values`, which keeps each `collect` (without
-its records) in the cache under the current data version (bureau.figures.data_version): a
-change to any record the figures read starts a new version, so a reader never sees a value
-older than the last committed change; with the cache warm the dashboard costs the targets'
-query and the session's.
+The dashboard reads figure values through `figure_values`, which keeps each app's part of a
+`collect` (without its records) in the cache under the versions of what that app's figures read
+(bureau.figures.reads and .versions; with a filter, the enterprises' too): a change to a record
+moves the versions of its model and app only, so a reader never sees a value older than the
+last committed change it depends on, and after an edit in talent only talent's figures are
+computed again. A cold entry is computed by one reader at a time (`_single_flight`); the others
+wait for it, or serve the last value kept with the moment it was computed. With the cache warm
+the dashboard costs the targets' query and the session's; the apps' panels are kept per app
+the same way (`cached_panels`).
 """
 
 from __future__ import annotations
