@@ -158,8 +158,13 @@ def kept_values(
     scope: str = "",
     apps: Collection[str] | None = None,
     keys: Collection[str] | None = None,
+    serve_last: bool = False,
 ) -> tuple[dict[str, Figure], datetime.datetime]:
     """`figure_values` with the moment its values were computed (the oldest app's).
+
+    With `serve_last` (the dashboard, which shows that moment), a reader that finds another
+    computing a cold entry for too long serves the last value kept instead; without it (a
+    summary's snapshot, which must be current) it computes itself.
 
     Each app's figures are kept apart, under the versions of what that app's figures read
     (bureau.figures.reads), and of the enterprises too when filtered: after an edit in one app
@@ -193,7 +198,9 @@ def kept_values(
             computed = collect(year, quarter, enterprises=enterprises, apps=[label], keys=keys)
             return {k: replace(f, records=None) for k, f in computed.items()}, timezone.now()
 
-        values, at = kept.get(key) or _single_flight(key, last, compute, seconds, f"{what} {label}")
+        values, at = kept.get(key) or _single_flight(
+            key, last, compute, seconds, f"{what} {label}", serve_last=serve_last
+        )
         result.update(values)
         moments.append(at)
     return result, min(moments, default=timezone.now())
@@ -245,15 +252,18 @@ def _asked_apps(apps: Collection[str] | None, keys: Collection[str] | None) -> l
 # Single flight (one computation per key at a time): the first reader of a cold key takes a
 # lock and computes; the others poll for its result for up to LOCK_WAIT_SECONDS, then serve the
 # last value kept for the same figures (under a key without versions, with the moment it was
-# computed, which the dashboard shows), or compute themselves when there is none.
+# computed, which the dashboard shows; only readers that show it: the dashboard and its
+# panels), or compute themselves when there is none (or they must be current: a snapshot).
 LOCK_SECONDS = 120  # longer than any computation: a reader that died frees the key by then
 LOCK_WAIT_SECONDS = 3.0
 POLL_SECONDS = 0.05
 
 
-def _single_flight(key: str, last: str | None, compute, seconds: int, what: str):
+def _single_flight(
+    key: str, last: str | None, compute, seconds: int, what: str, *, serve_last: bool = False
+):
     """`compute()`'s result for the cold `key`, computed by one reader at a time (see above)
-    and kept under `key` and `last`. A cache that fails is logged and the result computed in
+    and kept under `key` and `last` (served while waiting only with `serve_last`). A cache that fails is logged and the result computed in
     the request: the dashboard is slower, never a server error."""
     from bureau.cache import is_down
 
@@ -264,7 +274,7 @@ def _single_flight(key: str, last: str | None, compute, seconds: int, what: str)
         logger.exception("figure cache unusable for %s: computed in the request", what)
         return compute()
     if not leader and not is_down():
-        waited = _wait_for(key, lock, last, what)
+        waited = _wait_for(key, lock, last if serve_last else None, what)
         if waited is not None:
             return waited
     try:
@@ -304,7 +314,7 @@ def _quietly(operation, *args, what: str) -> None:
         logger.exception("figure cache unwritable for %s: not kept", what)
 
 
-def _kept(key, compute, seconds: int, what: str, last=None):
+def _kept(key, compute, seconds: int, what: str, last=None, serve_last: bool = False):
     """`compute()`'s result kept in the cache under `key()` (which reads the data versions;
     None: unknown, nothing kept), computed once at a time (`_single_flight`). A cache that
     cannot be read or written is logged and the result computed in the request: the dashboard
@@ -318,7 +328,7 @@ def _kept(key, compute, seconds: int, what: str, last=None):
     if cache_key is None:
         return compute()
     if kept is None:
-        kept = _single_flight(cache_key, last, compute, seconds, what)
+        kept = _single_flight(cache_key, last, compute, seconds, what, serve_last=serve_last)
     return kept
 
 
@@ -358,6 +368,7 @@ def cached_panels(year: int, request) -> list[str]:
                 seconds,
                 f"panel {label} {year}",
                 last=f"reports:panels-last:{place}",
+                serve_last=True,
             )
         )
     return panels
@@ -494,7 +505,9 @@ def dashboard_data(
         if source is not None:
             moments.append(timezone.now())
             return source(y, q, keys)
-        result, at = kept_values(y, q, enterprises=enterprises, scope=scope, keys=keys)
+        result, at = kept_values(
+            y, q, enterprises=enterprises, scope=scope, keys=keys, serve_last=True
+        )
         moments.append(at)
         return result
 

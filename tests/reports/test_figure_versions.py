@@ -247,15 +247,26 @@ def test_a_reader_tired_of_waiting_serves_the_last_value_with_its_time(
     monkeypatch.setattr(selectors, "LOCK_WAIT_SECONDS", 0.2)
     leader = threading.Thread(target=selectors.kept_values, args=(YEAR,))
     leader.start()
+    current = []
     try:
         assert started.wait(10)
-        values, at = selectors.kept_values(YEAR)
+        values, at = selectors.kept_values(YEAR, serve_last=True)  # the dashboard's way
+        assert calls == [YEAR]  # served without computing
+        # A reader that must be current (a summary's snapshot) computes after waiting.
+        snapshot = threading.Thread(target=lambda: current.append(selectors.kept_values(YEAR)))
+        snapshot.start()
+        for _ in range(200):
+            if len(calls) == 2:
+                break
+            snapshot.join(0.05)
+        assert calls == [YEAR, YEAR]
     finally:
         release.set()
         leader.join(10)
-    assert calls == [YEAR]  # served without computing
+    snapshot.join(10)
     assert at == kept_at  # the last value, with the moment it was computed
     assert values["finance.signed_on_site"].value == Decimal("200000000")
+    assert current[0][1] > kept_at
 
 
 def test_a_reader_computes_when_the_cache_cannot_take_the_lock(figure_sources, settings, caplog):
