@@ -18,7 +18,7 @@ versions of exactly what that app's figures read, so an edit in one app leaves t
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
@@ -160,20 +160,32 @@ def _bump_keys(channel: str) -> list[str]:
 def versions(channels: Collection[str]) -> str | None:
     """The version of the data of `channels` (app or model labels): an opaque string that
     changes when any of them changes, or None when the cache cannot tell (a reader then
-    computes without keeping). Raises what the cache raises when it is down. One round trip
-    when the versions exist, two more the first time."""
+    computes without keeping). Raises what the cache raises when it is down."""
+    return versions_of({"": channels})[""]
+
+
+def versions_of(groups: Mapping[str, Collection[str]]) -> dict[str, str | None]:
+    """`versions` of each group of channels, by the group's name, in one cache round trip
+    when the versions exist (two more the first time)."""
     from django.core.cache import cache
 
-    keys = [VERSION_KEY, *sorted({k for c in channels for k in _channel_keys(c)})]
+    wanted = {
+        name: [VERSION_KEY, *sorted({k for c in channels for k in _channel_keys(c)})]
+        for name, channels in groups.items()
+    }
+    keys = sorted({k for group in wanted.values() for k in group})
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
         for key in missing:
             cache.add(key, uuid.uuid4().hex, None)
         found.update(cache.get_many(missing))
-        if any(k not in found for k in keys):
-            return None
-    return hashlib.sha256("|".join(str(found[k]) for k in keys).encode()).hexdigest()[:20]
+    return {
+        name: None
+        if any(k not in found for k in group)
+        else hashlib.sha256("|".join(str(found[k]) for k in group).encode()).hexdigest()[:20]
+        for name, group in wanted.items()
+    }
 
 
 def data_version() -> str:

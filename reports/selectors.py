@@ -162,28 +162,25 @@ def kept_values(
 ) -> tuple[dict[str, Figure], datetime.datetime]:
     """`figure_values` with the moment its values were computed (the oldest app's).
 
-    With `serve_last` (the dashboard, which shows that moment), a reader that finds another
-    computing a cold entry for too long serves the last value kept instead; without it (a
-    summary's snapshot, which must be current) it computes itself.
-
     Each app's figures are kept apart, under the versions of what that app's figures read
     (bureau.figures.reads), and of the enterprises too when filtered: after an edit in one app
     only the apps reading it are computed again. One cache round trip for the versions and one
-    for the kept values when all are kept."""
+    for the kept values when all are kept.
+
+    With `serve_last` (the dashboard, which shows that moment), a reader that finds another
+    computing a cold entry for too long serves the last value kept instead; without it (a
+    summary's snapshot, which must be current) it computes itself."""
     seconds = settings.FIGURE_CACHE_SECONDS
     if not seconds or (enterprises is not None and not scope):
         return collect(year, quarter, enterprises=enterprises, apps=apps, keys=keys), timezone.now()
     labels = _asked_apps(apps, keys)
     what = f"figures {year} Q{quarter or '-'} {scope or '*'}"
-    entries = {}
     try:
-        for label in labels:
-            entry = kept_entry(
-                label, year, quarter, scope=scope, keys=keys, filtered=enterprises is not None
-            )
-            if entry is None:
-                raise _Unversioned(label)
-            entries[label] = entry
+        entries = kept_entries(
+            labels, year, quarter, scope=scope, keys=keys, filtered=enterprises is not None
+        )
+        if any(entry is None for entry in entries.values()):
+            raise _Unversioned(what)
         kept = cache.get_many([key for key, _last in entries.values()])
     except Exception as exc:
         if not isinstance(exc, _Unversioned):
@@ -218,20 +215,43 @@ def kept_entry(
     """The cache keys of app `label`'s kept figures (in the active language): the entry of
     the current versions of what they read, and the last one kept whatever its versions. None
     when the cache cannot tell the versions. Raises what the cache raises."""
-    reads = set(registry.reads(label))
-    if filtered:
-        reads.add("enterprises")  # the filter reads the enterprises' zone, industry…
-    version = registry.versions(reads)
-    if version is None:
-        return None
-    wanted = (
-        ",".join(sorted(k for k in keys if k.split(".", 1)[0] == label))
-        if keys is not None
-        else "*"
-    )
-    digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
-    place = ":".join([get_language() or "", str(year), str(quarter or 0), digest, label])
-    return f"reports:figures:{version}:{place}", f"reports:figures-last:{place}"
+    return kept_entries([label], year, quarter, scope=scope, keys=keys, filtered=filtered)[label]
+
+
+def kept_entries(
+    labels: Collection[str],
+    year: int,
+    quarter: int | None = None,
+    *,
+    scope: str = "",
+    keys: Collection[str] | None = None,
+    filtered: bool = False,
+) -> dict[str, tuple[str, str] | None]:
+    """`kept_entry` of each app of `labels`, reading their versions in one round trip."""
+    groups = {}
+    for label in labels:
+        reads = set(registry.reads(label))
+        if filtered:
+            reads.add("enterprises")  # the filter reads the enterprises' zone, industry…
+        groups[label] = reads
+    found = registry.versions_of(groups)
+    entries: dict[str, tuple[str, str] | None] = {}
+    for label in labels:
+        if found[label] is None:
+            entries[label] = None
+            continue
+        wanted = (
+            ",".join(sorted(k for k in keys if k.split(".", 1)[0] == label))
+            if keys is not None
+            else "*"
+        )
+        digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
+        place = ":".join([get_language() or "", str(year), str(quarter or 0), digest, label])
+        entries[label] = (
+            f"reports:figures:{found[label]}:{place}",
+            f"reports:figures-last:{place}",
+        )
+    return entries
 
 
 class _Unversioned(Exception):
@@ -263,8 +283,9 @@ def _single_flight(
     key: str, last: str | None, compute, seconds: int, what: str, *, serve_last: bool = False
 ):
     """`compute()`'s result for the cold `key`, computed by one reader at a time (see above)
-    and kept under `key` and `last` (served while waiting only with `serve_last`). A cache that fails is logged and the result computed in
-    the request: the dashboard is slower, never a server error."""
+    and kept under `key` and `last` (served while waiting only with `serve_last`). A cache
+    that fails is logged and the result computed in the request: the dashboard is slower,
+    never a server error."""
     from bureau.cache import is_down
 
     lock = f"{key}:computing"
