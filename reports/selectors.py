@@ -406,8 +406,13 @@ def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
     path = enterprise_path(figure.records.model)
     if path is None:
         return None
-    lookup = f"{path}__in" if path else "pk__in"
-    matching = figure.records.filter(**{lookup: enterprises.values("pk")})
+    if not path and _combinable(figure.records, enterprises):
+        # Enterprise records: the filter's conditions on the same rows, not a second join of
+        # the enterprises table (which PostgreSQL may nest-loop against the records).
+        matching = figure.records & enterprises.order_by()
+    else:
+        lookup = f"{path}__in" if path else "pk__in"
+        matching = figure.records.filter(**{lookup: enterprises.values("pk")})
     return Figure(
         key=figure.key,
         label=figure.label,
@@ -417,6 +422,21 @@ def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
         quarter=figure.quarter,
         records=matching.distinct(),
         section=figure.section,
+    )
+
+
+def _combinable(records: QuerySet, enterprises: QuerySet) -> bool:
+    """Whether `records & enterprises` is their intersection as one WHERE (same model, neither
+    sliced, distinct or grouped, and the filter adds no annotation or join of its own)."""
+    a, b = records.query, enterprises.query
+    return (
+        records.model is enterprises.model
+        and not (a.distinct or b.distinct or a.is_sliced or b.is_sliced)
+        and a.group_by is None
+        and b.group_by is None
+        and not b.annotations
+        and not b.select_related
+        and len(b.alias_map) <= 1
     )
 
 

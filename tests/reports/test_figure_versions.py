@@ -300,6 +300,9 @@ def test_narrow_counts_distinct_ids_not_distinct_rows(records):
     [count] = [q["sql"] for q in captured.captured_queries]
     assert "COUNT(DISTINCT" in count.upper()
     assert "SELECT DISTINCT" not in count.upper()
+    # Enterprise records take the filter's condition on the same rows: no second scan of the
+    # enterprises joined back by id.
+    assert '"enterprises_enterprise" U0' not in count
     assert list(narrowed.records) == [records["firm"]]  # the drill-down keeps its records
 
 
