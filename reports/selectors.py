@@ -436,7 +436,7 @@ def _combinable(records: QuerySet, enterprises: QuerySet) -> bool:
         and b.group_by is None
         and not b.annotations
         and not b.select_related
-        and len(b.alias_map) <= 1
+        and sum(1 for count in b.alias_refcount.values() if count) <= 1  # no join used
     )
 
 
