@@ -3,6 +3,9 @@
 from .figures import Figure
 from .models import Activity, ActivityKind
 
+# What these figures read (bureau.figures.reads): activities and their kinds (the labels).
+READS = ("bureau.activity", "bureau.activitykind")
+
 # How many topics of each kind a figure names (the first held in the period).
 NOTED_TOPICS = 5
 

@@ -44,6 +44,10 @@ from .models import (
 )
 from .selectors import year_assessments
 
+# What these figures read (bureau.figures.reads): the app's own records (Enterprise only as the
+# records behind a figure, never for a value) and the bureau's meetings.
+READS = ("digital", "bureau.activity", "bureau.activitykind")
+
 SECTION = "二"
 MEETING_KIND = "meeting"
 MEETING_TOPIC_KEYWORD = "数字化"

@@ -19,6 +19,11 @@ from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, Level, Target
 
 from .models import Enterprise, Qualification, QualificationKind, QuarterlyFigures
 
+# What these figures read (bureau.figures.reads): the registry, its qualifications (their
+# status transitions count as changes of Qualification), quarterly figures with their periods,
+# and next year's innovative-SME target.
+READS = ("enterprises", "bureau.reportingperiod", "bureau.target")
+
 # Applications that have actually been filed (已申报 or later), for "expected to apply".
 FILED = (
     ApplicationStatus.SUBMITTED,

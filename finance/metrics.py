@@ -34,6 +34,10 @@ from .models import (
     Signing,
 )
 
+# What these figures read (bureau.figures.reads): the app's own records and the activities its
+# events are (dates, kinds).
+READS = ("finance", "bureau.activity", "bureau.activitykind")
+
 SECTION = "五"
 
 

@@ -34,6 +34,10 @@ from .selectors import (
     with_status_as_of,
 )
 
+# What these figures read (bureau.figures.reads): the app's own records only (Enterprise only as
+# the records behind a figure; status transitions count as changes of the application).
+READS = ("incubation",)
+
 SECTION = "一"
 # Levels a figure is published for; county-level records still count in the totals.
 FIGURE_LEVELS = (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL)

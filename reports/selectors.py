@@ -7,11 +7,15 @@ one `collect` for the year (the figures shown), one for the year before (the til
 targets' figures), one per quarter (the charted figures), the targets, and, with a zone or
 industry filter, one count per filterable figure asked for.
 
-The dashboard reads figure values through `figure_values`, which keeps each `collect` (without
-its records) in the cache under the current data version (bureau.figures.data_version): a
-change to any record the figures read starts a new version, so a reader never sees a value
-older than the last committed change; with the cache warm the dashboard costs the targets'
-query and the session's.
+The dashboard reads figure values through `figure_values`, which keeps each app's part of a
+`collect` (without its records) in the cache under the versions of what that app's figures read
+(bureau.figures.reads and .versions; with a filter, the enterprises' too): a change to a record
+moves the versions of its model and app only, so a reader never sees a value older than the
+last committed change it depends on, and after an edit in talent only talent's figures are
+computed again. A cold entry is computed by one reader at a time (`_single_flight`); the others
+wait for it, or serve the last value kept with the moment it was computed. With the cache warm
+the dashboard costs the targets' query and the session's; the apps' panels are kept per app
+the same way (`cached_panels`).
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ import datetime
 import hashlib
 import inspect
 import logging
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -152,88 +158,294 @@ def kept_values(
     scope: str = "",
     apps: Collection[str] | None = None,
     keys: Collection[str] | None = None,
+    serve_last: bool = False,
 ) -> tuple[dict[str, Figure], datetime.datetime]:
-    """`figure_values` with the moment its values were computed."""
+    """`figure_values` with the moment its values were computed (the oldest app's).
+
+    Each app's figures are kept apart, under the versions of what that app's figures read
+    (bureau.figures.reads), and of the enterprises too when filtered: after an edit in one app
+    only the apps reading it are computed again. One cache round trip for the versions and one
+    for the kept values when all are kept.
+
+    With `serve_last` (the dashboard, which shows that moment), a reader that finds another
+    computing a cold entry for too long serves the last value kept instead; without it (a
+    summary's snapshot, which must be current) it computes itself."""
     seconds = settings.FIGURE_CACHE_SECONDS
-    asked = {"enterprises": enterprises, "apps": apps, "keys": keys}
     if not seconds or (enterprises is not None and not scope):
-        return collect(year, quarter, **asked), timezone.now()
-    wanted = ",".join(sorted(keys)) if keys is not None else "*"
-    digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
-
-    def key() -> str:
-        return ":".join(
-            [
-                "reports:figures",
-                registry.data_version(),
-                get_language() or "",
-                str(year),
-                str(quarter or 0),
-                digest,
-                ",".join(sorted(apps)) if apps is not None else "*",
-            ]
+        return collect(year, quarter, enterprises=enterprises, apps=apps, keys=keys), timezone.now()
+    labels = _asked_apps(apps, keys)
+    what = f"figures {year} Q{quarter or '-'} {scope or '*'}"
+    try:
+        entries = kept_entries(
+            labels, year, quarter, scope=scope, keys=keys, filtered=enterprises is not None
         )
+        if any(entry is None for entry in entries.values()):
+            raise _Unversioned(what)
+        kept = cache.get_many([key for key, _last in entries.values()])
+    except Exception as exc:
+        if not isinstance(exc, _Unversioned):
+            logger.exception("figure cache unreadable for %s: computed in the request", what)
+        return collect(year, quarter, enterprises=enterprises, apps=apps, keys=keys), timezone.now()
 
-    def compute() -> tuple[dict[str, Figure], datetime.datetime]:
-        values = {k: replace(f, records=None) for k, f in collect(year, quarter, **asked).items()}
-        return values, timezone.now()
+    result: dict[str, Figure] = {}
+    moments = []
+    for label, (key, last) in entries.items():
 
-    return _kept(key, compute, seconds, f"figures {year} Q{quarter or '-'} {scope or '*'}")
+        def compute(label: str = label) -> tuple[dict[str, Figure], datetime.datetime]:
+            computed = collect(year, quarter, enterprises=enterprises, apps=[label], keys=keys)
+            return {k: replace(f, records=None) for k, f in computed.items()}, timezone.now()
+
+        values, at = kept.get(key) or _single_flight(
+            key, last, compute, seconds, f"{what} {label}", serve_last=serve_last
+        )
+        result.update(values)
+        moments.append(at)
+    return result, min(moments, default=timezone.now())
 
 
-def _kept(key, compute, seconds: int, what: str):
-    """`compute()`'s result kept in the cache under `key()` (which reads the data version).
-    A cache that cannot be read or written is logged and the result computed in the request:
-    the dashboard is slower, never a server error."""
+def kept_entry(
+    label: str,
+    year: int,
+    quarter: int | None = None,
+    *,
+    scope: str = "",
+    keys: Collection[str] | None = None,
+    filtered: bool = False,
+) -> tuple[str, str] | None:
+    """The cache keys of app `label`'s kept figures (in the active language): the entry of
+    the current versions of what they read, and the last one kept whatever its versions. None
+    when the cache cannot tell the versions. Raises what the cache raises."""
+    return kept_entries([label], year, quarter, scope=scope, keys=keys, filtered=filtered)[label]
+
+
+def kept_entries(
+    labels: Collection[str],
+    year: int,
+    quarter: int | None = None,
+    *,
+    scope: str = "",
+    keys: Collection[str] | None = None,
+    filtered: bool = False,
+) -> dict[str, tuple[str, str] | None]:
+    """`kept_entry` of each app of `labels`, reading their versions in one round trip."""
+    groups = {}
+    for label in labels:
+        reads = set(registry.reads(label))
+        if filtered:
+            reads.add("enterprises")  # the filter reads the enterprises' zone, industry…
+        groups[label] = reads
+    found = registry.versions_of(groups)
+    entries: dict[str, tuple[str, str] | None] = {}
+    for label in labels:
+        if found[label] is None:
+            entries[label] = None
+            continue
+        wanted = (
+            ",".join(sorted(k for k in keys if k.split(".", 1)[0] == label))
+            if keys is not None
+            else "*"
+        )
+        digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:16]
+        place = ":".join([get_language() or "", str(year), str(quarter or 0), digest, label])
+        entries[label] = (
+            f"reports:figures:{found[label]}:{place}",
+            f"reports:figures-last:{place}",
+        )
+    return entries
+
+
+class _Unversioned(Exception):
+    """The cache could not tell the data's version: nothing may be kept."""
+
+
+def _asked_apps(apps: Collection[str] | None, keys: Collection[str] | None) -> list[str]:
+    """The publishing apps a `collect` with these `apps` and `keys` calls, in source order."""
+    labels = list(registry.sources())
+    if apps is not None:
+        labels = [label for label in labels if label in apps]
+    if keys is not None:
+        wanted = {key.split(".", 1)[0] for key in keys}
+        labels = [label for label in labels if label in wanted]
+    return labels
+
+
+# Single flight (one computation per key at a time): the first reader of a cold key takes a
+# lock and computes; the others poll for its result for up to LOCK_WAIT_SECONDS, then serve the
+# last value kept for the same figures (under a key without versions, with the moment it was
+# computed, which the dashboard shows; only readers that show it: the dashboard and its
+# panels), or compute themselves when there is none (or they must be current: a snapshot).
+LOCK_SECONDS = 120  # longer than any computation: a reader that died frees the key by then
+LOCK_WAIT_SECONDS = 3.0
+POLL_SECONDS = 0.05
+
+
+def _single_flight(
+    key: str, last: str | None, compute, seconds: int, what: str, *, serve_last: bool = False
+):
+    """`compute()`'s result for the cold `key`, computed by one reader at a time (see above)
+    and kept under `key` and `last` (served while waiting only with `serve_last`). A cache
+    that fails is logged and the result computed in the request: the dashboard is slower,
+    never a server error."""
+    from bureau.cache import is_down
+
+    lock = f"{key}:computing"
+    try:
+        leader = bool(cache.add(lock, 1, LOCK_SECONDS))
+    except Exception:
+        logger.exception("figure cache unusable for %s: computed in the request", what)
+        return compute()
+    if not leader and not is_down():
+        waited = _wait_for(key, lock, last if serve_last else None, what)
+        if waited is not None:
+            return waited
+    try:
+        result = compute()
+    finally:
+        if leader:
+            _quietly(cache.delete, lock, what=what)
+    stored = {key: result, last: result} if last else {key: result}
+    _quietly(cache.set_many, stored, seconds, what=what)
+    return result
+
+
+def _wait_for(key: str, lock: str, last: str | None, what: str):
+    """The value another reader is computing under `key`, once it is there; else the last
+    value kept under `last`; None when neither (the caller computes)."""
+    from bureau.cache import is_down
+
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            found = cache.get_many([key, lock])
+            if key in found:
+                return found[key]
+            if lock not in found or is_down():
+                break  # the computing reader gave up or died, or the cache went away
+        return cache.get(last) if last else None
+    except Exception:
+        logger.exception("figure cache unreadable for %s: computed in the request", what)
+        return None
+
+
+def _quietly(operation, *args, what: str) -> None:
+    try:
+        operation(*args)
+    except Exception:
+        logger.exception("figure cache unwritable for %s: not kept", what)
+
+
+def _kept(key, compute, seconds: int, what: str, last=None, serve_last: bool = False):
+    """`compute()`'s result kept in the cache under `key()` (which reads the data versions;
+    None: unknown, nothing kept), computed once at a time (`_single_flight`). A cache that
+    cannot be read or written is logged and the result computed in the request: the dashboard
+    is slower, never a server error."""
     try:
         cache_key = key()
-        kept = cache.get(cache_key)
+        kept = None if cache_key is None else cache.get(cache_key)
     except Exception:
         logger.exception("figure cache unreadable for %s: computed in the request", what)
         return compute()
+    if cache_key is None:
+        return compute()
     if kept is None:
-        kept = compute()
-        try:
-            cache.set(cache_key, kept, seconds)
-        except Exception:
-            logger.exception("figure cache unwritable for %s: not kept", what)
+        kept = _single_flight(cache_key, last, compute, seconds, what, serve_last=serve_last)
     return kept
 
 
+# What an app's dashboard panel reads besides what its figures read: the enterprises it names.
+PANEL_READS = ("enterprises",)
+
+
 def cached_panels(year: int, request) -> list[str]:
-    """The apps' dashboard panels (rendered HTML), kept in the cache for the data version."""
-    from bureau.reminders import dashboard_panels
+    """The apps' dashboard panels (rendered HTML), each kept in the cache under the versions
+    of what its app's figures read and the enterprises (bureau.reminders.dashboard_panels)."""
+    from django.template.loader import render_to_string
+
+    from bureau.reminders import _sources
 
     seconds = settings.FIGURE_CACHE_SECONDS
-    if not seconds:
-        return dashboard_panels(year, request)
-    return _kept(
-        lambda: f"reports:panels:{registry.data_version()}:{get_language()}:{year}",
-        lambda: dashboard_panels(year, request),
-        seconds,
-        f"panels {year}",
-    )
+    panels = []
+    for source in _sources("dashboard_panel"):
+        label = django_apps.get_containing_app_config(source.__module__).label
+
+        def render(source=source) -> str:
+            template, context = source(year)
+            return render_to_string(template, context, request)
+
+        if not seconds:
+            panels.append(render())
+            continue
+        reads = {*registry.reads(label), *PANEL_READS}
+        place = f"{get_language()}:{year}:{label}"
+        panels.append(
+            _kept(
+                lambda reads=reads, place=place: (
+                    None
+                    if (version := registry.versions(reads)) is None
+                    else f"reports:panels:{version}:{place}"
+                ),
+                render,
+                seconds,
+                f"panel {label} {year}",
+                last=f"reports:panels-last:{place}",
+                serve_last=True,
+            )
+        )
+    return panels
 
 
 def narrow(figure: Figure, enterprises: QuerySet) -> Figure | None:
-    """The figure recounted over the given enterprises, or None when it cannot be."""
+    """The figure recounted over the given enterprises, or None when it cannot be.
+
+    Counted as COUNT(DISTINCT id) over the records (a join to many enterprises may repeat a
+    record), not COUNT(*) over a SELECT DISTINCT of every column; the records stay distinct
+    for the drill-down."""
     if figure.records is None or figure.unit not in COUNT_UNITS:
         return None
     path = enterprise_path(figure.records.model)
     if path is None:
         return None
-    lookup = f"{path}__in" if path else "pk__in"
-    records = figure.records.filter(**{lookup: enterprises.values("pk")}).distinct()
+    if not path and _combinable(figure.records, enterprises):
+        # Enterprise records: the filter's conditions on the same rows, not a second join of
+        # the enterprises table (which PostgreSQL may nest-loop against the records).
+        matching = figure.records & enterprises.order_by()
+    else:
+        lookup = f"{path}__in" if path else "pk__in"
+        matching = figure.records.filter(**{lookup: enterprises.values("pk")})
     return Figure(
         key=figure.key,
         label=figure.label,
         unit=figure.unit,
-        value=records.count(),
+        value=distinct_count(matching),
         year=figure.year,
         quarter=figure.quarter,
-        records=records,
+        records=matching.distinct(),
         section=figure.section,
     )
+
+
+def _combinable(records: QuerySet, enterprises: QuerySet) -> bool:
+    """Whether `records & enterprises` is their intersection as one WHERE (same model, neither
+    sliced, distinct or grouped, and the filter adds no annotation or join of its own)."""
+    a, b = records.query, enterprises.query
+    return (
+        records.model is enterprises.model
+        and not (a.distinct or b.distinct or a.is_sliced or b.is_sliced)
+        and a.group_by is None
+        and b.group_by is None
+        and not b.annotations
+        and not b.select_related
+        and sum(1 for count in b.alias_refcount.values() if count) <= 1  # no join used
+    )
+
+
+def distinct_count(records: QuerySet) -> int:
+    """How many distinct rows `records` holds, in one query: COUNT(DISTINCT pk), or over a
+    queryset already distinct COUNT(*) of its distinct ids (one column, not every column)."""
+    if records.query.distinct:
+        return records.order_by().values("pk").count()
+    return records.order_by().aggregate(n=Count("pk", distinct=True))["n"]
 
 
 @dataclass
@@ -334,7 +546,9 @@ def dashboard_data(
         if source is not None:
             moments.append(timezone.now())
             return source(y, q, keys)
-        result, at = kept_values(y, q, enterprises=enterprises, scope=scope, keys=keys)
+        result, at = kept_values(
+            y, q, enterprises=enterprises, scope=scope, keys=keys, serve_last=True
+        )
         moments.append(at)
         return result
 

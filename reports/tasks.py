@@ -137,7 +137,9 @@ def warm_dashboard(years: list[int] | None = None) -> list[int]:
     """Compute the dashboard's figures and panels (the default language) into the cache, so
     leadership does not wait for them: this year and last by default, the first of them also
     for each park zone. Run every 20 minutes by beat and shortly after each committed change;
-    a run finding another still at work leaves it to finish."""
+    a run finding another still at work leaves it to finish. Figures and panels are kept per
+    app under the versions of what they read (reports.selectors), so a run after an edit in
+    one app computes only the apps reading it and finds the others kept."""
     from django.core.cache import cache
 
     from enterprises.models import ParkZone

@@ -35,6 +35,10 @@ from .models import (
 )
 from .selectors import on_roster
 
+# What these figures read (bureau.figures.reads): the app's own records (talent details of
+# activities, institutions) and the bureau's activities of talent kinds.
+READS = ("talent", "bureau.activity", "bureau.activitykind")
+
 SECTION = "（三）"
 # How many topics of the activities held a figure names (Figure.notes).
 NOTED_TOPICS = 5
