@@ -44,7 +44,14 @@ from .services import CLOSED_STATUSES
 
 class RefreshesPrescreening:
     """Queue the pre-screening refresh of the enterprises a committed import touched: bulk
-    writes send no model signals, so the resource names them (enterprises.prescreening)."""
+    writes send no model signals, so the resource names them (enterprises.prescreening); row
+    saves that do send them queue nothing meanwhile, so a file is one refresh, not one a row."""
+
+    def import_data(self, *args, **kwargs):
+        from . import prescreening
+
+        with prescreening.importing():
+            return super().import_data(*args, **kwargs)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -60,7 +67,8 @@ class RefreshesPrescreening:
             prescreening.note_changed(
                 Enterprise.objects.filter(credit_code__in=codes[start : start + 5000]).values_list(
                     "pk", flat=True
-                )
+                ),
+                force=True,
             )
 
 

@@ -302,31 +302,37 @@ def refresh_all(
 
 # --- Queuing ----------------------------------------------------------------------------------
 
-_pending = threading.local()
+_local = threading.local()
 
 
-def note_changed(enterprise_ids: Iterable[int]) -> None:
-    """Recompute these enterprises' results once the current transaction commits: ids noted
-    during one transaction are refreshed by one task (in chunks). Never raises."""
-    ids = getattr(_pending, "ids", None)
-    if ids is None:
-        ids = _pending.ids = set()
-    ids.update(i for i in enterprise_ids if i is not None)
-    # Registered again with every change: a rolled-back savepoint drops its callbacks, and the
-    # flush finds nothing to do after the first.
-    transaction.on_commit(_flush, robust=True)
-
-
-def _flush() -> None:
-    ids = getattr(_pending, "ids", None)
-    if not ids:
+def note_changed(enterprise_ids: Iterable[int], *, force: bool = False) -> None:
+    """Recompute these enterprises' results once the current transaction commits (at once
+    outside one), in tasks of up to 5 × CHUNK ids. Never raises. During an import
+    (`importing()`) the per-row signals are skipped: the import names all its enterprises
+    once, with `force`."""
+    if getattr(_local, "importing", 0) and not force:
         return
-    _pending.ids = set()
+    ids = sorted({i for i in enterprise_ids if i is not None})
+    if ids:
+        transaction.on_commit(functools.partial(_queue, ids), robust=True)
+
+
+class importing:
+    """Within it, model signals do not queue refreshes one row at a time (an import queues
+    one refresh for every enterprise of its file when it ends)."""
+
+    def __enter__(self) -> None:
+        _local.importing = getattr(_local, "importing", 0) + 1
+
+    def __exit__(self, *exc) -> None:
+        _local.importing -= 1
+
+
+def _queue(ids: list[int]) -> None:
     from .tasks import refresh_prescreen_enterprises
 
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 5 * CHUNK):
-        _safely(refresh_prescreen_enterprises.delay, ordered[start : start + 5 * CHUNK])
+    for start in range(0, len(ids), 5 * CHUNK):
+        _safely(refresh_prescreen_enterprises.delay, ids[start : start + 5 * CHUNK])
 
 
 def queue_refresh_all(kind_code: str | None = None) -> bool:
