@@ -38,24 +38,6 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(industry_division__in=industries.divisions_of(value))
 
 
-class PrescreenFilter(django_filters.FilterSet):
-    """Filters of the pre-screening list (zone, industry, size); tier and result are applied
-    to the assessed rows in the view."""
-
-    zone = django_filters.ModelChoiceFilter(label=_("片区"), queryset=ParkZone.objects.all())
-    section = django_filters.ChoiceFilter(
-        label=_("行业门类"), choices=industries.SECTION_CHOICES, method="filter_section"
-    )
-    size_class = django_filters.ChoiceFilter(label=_("规模"), choices=SizeClass.choices)
-
-    class Meta:
-        model = Enterprise
-        fields = ["zone", "section", "size_class"]
-
-    def filter_section(self, queryset, name, value):
-        return queryset.filter(industry_division__in=industries.divisions_of(value))
-
-
 class PrescreenResultFilter(django_filters.FilterSet):
     """The pre-screening list's filters (zone, industry, size) on the results table's own
     columns, so that filtering, sorting and paging stay one indexed query."""

@@ -706,9 +706,7 @@ class PrescreenResult(models.Model):
                 "enterprise",
                 name="prescreen_rank_idx",
             ),
-            models.Index(
-                fields=["kind", "rule_set", "computed_at"], name="prescreen_computed_idx"
-            ),
+            models.Index(fields=["kind", "rule_set", "computed_at"], name="prescreen_computed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -188,9 +188,7 @@ def _compute_chunk(
             tier = selectors.current_tier(titles, kinds)
             tiers[titles] = tier.code if tier else ""
         for kind, evaluate in evaluators:
-            pending.append(
-                _result(enterprise, kind, evaluate(facts), facts, tiers[titles], common)
-            )
+            pending.append(_result(enterprise, kind, evaluate(facts), facts, tiers[titles], common))
     return _render(pending)
 
 
@@ -219,9 +217,7 @@ def _context(day: datetime.date | None, kind_code: str | None):
     return day, kinds, targets, rule_set, common
 
 
-def refresh_enterprises(
-    enterprise_ids: Iterable[int], *, day: datetime.date | None = None
-) -> int:
+def refresh_enterprises(enterprise_ids: Iterable[int], *, day: datetime.date | None = None) -> int:
     """Recompute every kind's result of the given enterprises (inactive or deleted ones lose
     theirs); the number of rows written. A query per chunk for the enterprises, three for
     their facts, one upsert and one delete."""

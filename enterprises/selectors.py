@@ -251,7 +251,9 @@ def prescreen(
     kinds: list[QualificationKind] | None = None,
 ) -> list[PrescreenRow]:
     """Every enterprise of `enterprises` not holding `kind` on `day`, pre-screened and ranked
-    best first. Four queries whatever the number of enterprises."""
+    best first, in Python. Four queries whatever the number of enterprises, but the rules run
+    for every row: the pages read kept results instead (`prescreen_results_for_user`); this
+    stays as the reference the kept results are tested against."""
     kinds = kinds if kinds is not None else ladder_kinds()
     holders = Qualification.objects.valid_on(day).filter(kind=kind).values("enterprise_id")
     candidate_qs = enterprises.exclude(pk__in=holders)

@@ -67,7 +67,9 @@ def varied(n: int = 12) -> list[Enterprise]:
                 software_copyrights=2,
             )
         if i % 3 == 0:
-            InnovationProfileFactory(enterprise=e, niche_since_year=2012 + i, digital_level=2 + i % 3)
+            InnovationProfileFactory(
+                enterprise=e, niche_since_year=2012 + i, digital_level=2 + i % 3
+            )
         firms.append(e)
     ApprovedQualificationFactory(enterprise=firms[1], kind=kind("hitech"), valid_to=None)
     ApprovedQualificationFactory(
@@ -333,9 +335,7 @@ def test_nightly_beat_runs_the_full_refresh():
 
 
 @pytest.mark.parametrize("n", [5, 50])
-def test_page_query_count_does_not_grow_with_rows(
-    staff_client, django_assert_max_num_queries, n
-):
+def test_page_query_count_does_not_grow_with_rows(staff_client, django_assert_max_num_queries, n):
     zone = ParkZoneFactory(name="光电园")
     for _ in range(n):
         e = EnterpriseFactory(zone=zone)
@@ -357,9 +357,7 @@ def test_filters_and_sort_run_in_sql(staff_client, staff_user):
     url = reverse("enterprises:prescreen", args=["specialised_sme"])
     zone = firms[0].zone
     with CaptureQueriesContext(connection) as ctx:
-        rows = list(
-            staff_client.get(url, {"zone": zone.pk, "size_class": "micro"}).context["page"]
-        )
+        rows = list(staff_client.get(url, {"zone": zone.pk, "size_class": "micro"}).context["page"])
     sql = "\n".join(q["sql"] for q in ctx.captured_queries)
     assert "enterprises_annualfigures" not in sql  # no facts built per request
     assert "ORDER BY" in sql and "LIMIT" in sql
@@ -381,7 +379,9 @@ def test_filters_and_sort_run_in_sql(staff_client, staff_user):
     by_score = [r.sort_score for r in staff_client.get(url, {"sort": "-score"}).context["page"]]
     assert by_score == sorted(by_score, reverse=True)
     ranked = staff_client.get(url).context["page"]
-    assert [r.enterprise_id for r in ranked] == [r[0] for r in old_rows("specialised_sme", timezone.localdate())]
+    assert [r.enterprise_id for r in ranked] == [
+        r[0] for r in old_rows("specialised_sme", timezone.localdate())
+    ]
 
 
 def test_page_shows_when_results_were_computed(staff_client, leader_client):
@@ -392,9 +392,10 @@ def test_page_shows_when_results_were_computed(staff_client, leader_client):
     page = leader_client.get(reverse("enterprises:prescreen", args=["hitech"])).content.decode()
     assert f"预审结果计算于 {stamp}" in page
     assert "重新计算预审结果" not in page  # leadership reads only
-    assert "重新计算预审结果" in staff_client.get(
-        reverse("enterprises:prescreen", args=["hitech"])
-    ).content.decode()
+    assert (
+        "重新计算预审结果"
+        in staff_client.get(reverse("enterprises:prescreen", args=["hitech"])).content.decode()
+    )
     with translation.override("en"):
         english = staff_client.get(
             reverse("enterprises:prescreen", args=["hitech"]), HTTP_ACCEPT_LANGUAGE="en"

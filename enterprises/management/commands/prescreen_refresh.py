@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="", help="资质类型代码，如 hitech；不填则全部")
 
     def handle(self, *args, kind: str, **options):
-        if kind and not QualificationKind.objects.filter(code=kind).exclude(rule_family="").exists():
+        if (
+            kind
+            and not QualificationKind.objects.filter(code=kind).exclude(rule_family="").exists()
+        ):
             raise CommandError(f"没有带预审规则的资质类型「{kind}」。")
         begin = time.perf_counter()
 
