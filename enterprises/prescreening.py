@@ -314,8 +314,8 @@ def note_changed(enterprise_ids: Iterable[int], *, force: bool = False) -> None:
 
 
 class importing:
-    """Within it, model signals do not queue refreshes one row at a time (an import queues
-    one refresh for every enterprise of its file when it ends)."""
+    """Within it, model signals do not queue refreshes one row at a time: an import queues one
+    refresh for every enterprise of its file when it ends, the demo seeder refreshes all."""
 
     def __enter__(self) -> None:
         _local.importing = getattr(_local, "importing", 0) + 1
