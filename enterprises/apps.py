@@ -39,7 +39,8 @@ def _kinds_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
     from . import prescreening
 
-    transaction.on_commit(prescreening.queue_refresh_all, robust=True)
+    if not prescreening.bulk_writing():
+        transaction.on_commit(prescreening.queue_refresh_all, robust=True)
 
 
 class EnterprisesConfig(AppConfig):

@@ -306,7 +306,7 @@ def note_changed(enterprise_ids: Iterable[int], *, force: bool = False) -> None:
     outside one), in tasks of up to 5 × CHUNK ids. Never raises. During an import
     (`importing()`) the per-row signals are skipped: the import names all its enterprises
     once, with `force`."""
-    if getattr(_local, "importing", 0) and not force:
+    if bulk_writing() and not force:
         return
     ids = sorted({i for i in enterprise_ids if i is not None})
     if ids:
@@ -322,6 +322,11 @@ class importing:
 
     def __exit__(self, *exc) -> None:
         _local.importing -= 1
+
+
+def bulk_writing() -> bool:
+    """Whether this thread is inside `importing()`."""
+    return bool(getattr(_local, "importing", 0))
 
 
 def _queue(ids: list[int]) -> None:

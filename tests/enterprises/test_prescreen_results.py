@@ -230,6 +230,20 @@ def test_an_import_of_annual_figures_recomputes_the_enterprises_in_the_file(
     assert after.outcome == "not_eligible"
 
 
+def test_an_import_queues_one_refresh_for_the_whole_file(django_capture_on_commit_callbacks):
+    firms = EnterpriseFactory.create_batch(3)
+    headers = [f.column_name for f in AnnualFiguresResource().get_import_fields()]
+    data = tablib.Dataset(headers=headers)
+    for firm in firms:
+        values = {"统一社会信用代码": firm.credit_code, "年度": 2025, "从业人员（人）": 10}
+        data.append([values.get(h, "") for h in headers])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert run_import(AnnualFiguresResource(), data, dry_run=False).ok
+    queued = [c for c in callbacks if getattr(c, "func", None) is prescreening._queue]
+    assert len(queued) == 1  # not one per row saved
+    assert queued[0].args[0] == sorted(f.pk for f in firms)
+
+
 def test_a_preview_import_recomputes_nothing(django_capture_on_commit_callbacks):
     firm = EnterpriseFactory()
     prescreening.refresh_all()
