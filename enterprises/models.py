@@ -694,16 +694,21 @@ class PrescreenResult(models.Model):
             ),
         ]
         indexes = [
-            # The list's ranking: WHERE kind, rule set, not holding ORDER BY the rank columns.
+            # The list's ranking: WHERE kind, rule set, not holding ORDER BY the rank columns,
+            # the filtered columns included, so that counting, filtering and paging read the
+            # index alone (PostgreSQL; SQLite ignores INCLUDE).
             models.Index(
-                "kind",
-                "rule_set",
-                "holds_kind",
-                "outcome_rank",
-                models.F("sort_score").desc(),
-                "failed_count",
-                "enterprise_name",
-                "enterprise",
+                fields=[
+                    "kind",
+                    "rule_set",
+                    "holds_kind",
+                    "outcome_rank",
+                    "-sort_score",
+                    "failed_count",
+                    "enterprise_name",
+                    "enterprise",
+                ],
+                include=["zone", "size_class", "industry_division", "outcome", "tier_code"],
                 name="prescreen_rank_idx",
             ),
             models.Index(fields=["kind", "rule_set", "computed_at"], name="prescreen_computed_idx"),

@@ -391,11 +391,17 @@ def staff_reminders(day: datetime.date) -> list[tuple[str, str]]:
 # --- Pre-screening results (enterprises.prescreening keeps them) ------------------------------
 
 # The list's ranking: outcome, score (higher first; unknown as 0), fewer failed rules, name.
-PRESCREEN_ORDER = ("outcome_rank", "-sort_score", "failed_count", "enterprise_name", "enterprise")
+PRESCREEN_ORDER = (
+    "outcome_rank",
+    "-sort_score",
+    "failed_count",
+    "enterprise_name",
+    "enterprise_id",
+)
 PRESCREEN_SORTS = {
     "": PRESCREEN_ORDER,
-    "name": ("enterprise_name", "enterprise"),
-    "-score": ("-sort_score", "outcome_rank", "failed_count", "enterprise_name", "enterprise"),
+    "name": ("enterprise_name", "enterprise_id"),
+    "-score": ("-sort_score", "outcome_rank", "failed_count", "enterprise_name", "enterprise_id"),
 }
 
 

@@ -266,7 +266,17 @@ def prescreen(request, code: str):
             filename=filename,
             content_type=spreadsheets.XLSX_CONTENT_TYPE,
         )
-    page = Paginator(rows, PRESCREEN_PAGE).get_page(request.GET.get("page"))
+    # Paged on the ranking index alone (enterprise ids: kind and rule set are fixed), then the
+    # page's full rows fetched by id and put in order here: sorting whole rows (their reasons)
+    # would read every row up to the page's offset.
+    page = Paginator(flt.qs.values_list("enterprise_id", flat=True), PRESCREEN_PAGE).get_page(
+        request.GET.get("page")
+    )
+    ids = list(page.object_list)
+    position = {enterprise_id: n for n, enterprise_id in enumerate(ids)}
+    page.object_list = sorted(
+        rows.filter(enterprise_id__in=ids).order_by(), key=lambda r: position[r.enterprise_id]
+    )
     by_code = {k.code: k for k in kinds}
     digest = prescreening.rules_digest(kinds)
     stale = False
