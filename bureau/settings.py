@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.refresh_ladder_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every enterprise's pre-screening results, for the new day (titles expire, the
+    # assessment date moves, a new rule set may come into force).
+    "prescreen-nightly": {
+        "task": "enterprises.tasks.refresh_prescreen_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Proves to /readyz that beat and a worker are alive (bureau/health.py).
     "worker-heartbeat": {"task": "bureau.tasks.heartbeat", "schedule": 60.0},
     # Keeps the dashboard's figures for this year and last computed ahead of readers.

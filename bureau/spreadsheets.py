@@ -165,6 +165,25 @@ def _sheet_title(title: str) -> str:
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of the sheets (openpyxl's write-only mode, so long lists stay cheap)."""
+    buffer = io.BytesIO()
+    save_xlsx(sheets, buffer)
+    return buffer.getvalue()
+
+
+def xlsx_file(sheets: Sequence[Sheet]):
+    """The workbook of the sheets in a temporary file, rewound, for a streamed download
+    (FileResponse): with rows from an iterator, memory stays flat in the number of rows, since
+    write-only sheets spool their rows to disk too. The file is deleted when closed."""
+    import tempfile
+
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    save_xlsx(sheets, target)
+    target.seek(0)
+    return target
+
+
+def save_xlsx(sheets: Sequence[Sheet], target) -> None:
+    """Write the workbook of the sheets to `target` (a path or a binary file)."""
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
@@ -178,9 +197,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
         ws.append([xlsx_cell(ws, h, font=_BOLD) for h in spec.headers])
         for row in spec.rows:
             ws.append(_xlsx_row(ws, row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(target)
 
 
 def rows_to_xlsx(

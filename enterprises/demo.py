@@ -475,6 +475,14 @@ def seed_ladder_targets(scale: int = 0) -> str:
     return "1 项梯次培育目标" if new else ""
 
 
+def seed_prescreen_results(scale: int = 0) -> str:
+    """Last step: every enterprise's pre-screening results, so the lists show them at once."""
+    from . import prescreening
+
+    written = prescreening.refresh_all()
+    return f"预筛结果 {written} 条"
+
+
 STEPS = [
     (10, seed),
     (50, seed_innovation_profiles),
@@ -482,4 +490,5 @@ STEPS = [
     (70, seed_ladder_targets),
     (780, seed_scale_qualifications),
     (781, seed_scale_profiles),
+    (990, seed_prescreen_results),
 ]

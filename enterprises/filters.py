@@ -8,6 +8,7 @@ from . import industries
 from .models import (
     Enterprise,
     ParkZone,
+    PrescreenResult,
     Qualification,
     QualificationKind,
     SizeClass,
@@ -37,9 +38,9 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(industry_division__in=industries.divisions_of(value))
 
 
-class PrescreenFilter(django_filters.FilterSet):
-    """Filters of the pre-screening list (zone, industry, size); tier and result are applied
-    to the assessed rows in the view."""
+class PrescreenResultFilter(django_filters.FilterSet):
+    """The pre-screening list's filters (zone, industry, size) on the results table's own
+    columns, so that filtering, sorting and paging stay one indexed query."""
 
     zone = django_filters.ModelChoiceFilter(label=_("片区"), queryset=ParkZone.objects.all())
     section = django_filters.ChoiceFilter(
@@ -48,7 +49,7 @@ class PrescreenFilter(django_filters.FilterSet):
     size_class = django_filters.ChoiceFilter(label=_("规模"), choices=SizeClass.choices)
 
     class Meta:
-        model = Enterprise
+        model = PrescreenResult
         fields = ["zone", "section", "size_class"]
 
     def filter_section(self, queryset, name, value):

@@ -43,6 +43,36 @@ from .models import (
 from .services import CLOSED_STATUSES
 
 
+class RefreshesPrescreening:
+    """Queue the pre-screening refresh of the enterprises a committed import touched: bulk
+    writes send no model signals, so the resource names them (enterprises.prescreening); row
+    saves that do send them queue nothing meanwhile, so a file is one refresh, not one a row."""
+
+    def import_data(self, *args, **kwargs):
+        from . import prescreening
+
+        with prescreening.importing():
+            return super().import_data(*args, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
+            return
+        from . import prescreening
+
+        column = self.fields["credit_code" if "credit_code" in self.fields else "enterprise"]
+        if column.column_name not in (dataset.headers or []):
+            return
+        codes = [credit_code.normalize(str(c or "")) for c in dataset[column.column_name]]
+        for start in range(0, len(codes), 5000):
+            prescreening.note_changed(
+                Enterprise.objects.filter(credit_code__in=codes[start : start + 5000]).values_list(
+                    "pk", flat=True
+                ),
+                force=True,
+            )
+
+
 def _enterprise_widget() -> LookupWidget:
     return LookupWidget(
         Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
@@ -58,7 +88,7 @@ class CreditCodeWidget(widgets.Widget):
         return credit_code.normalize(value)
 
 
-class EnterpriseResource(BulkResource):
+class EnterpriseResource(RefreshesPrescreening, BulkResource):
     """New enterprises, one a row; a code already in the registry is refused (with update,
     the registered enterprise is corrected). Imported in chunks (bureau.bulk_import)."""
 
@@ -180,7 +210,7 @@ class EnterpriseResource(BulkResource):
         return super().get_queryset().select_related("zone")
 
 
-class AnnualFiguresResource(BaseResource):
+class AnnualFiguresResource(RefreshesPrescreening, BaseResource):
     """Annual figures by credit code and year; a row for an existing pair updates it."""
 
     unique_in_file = ("enterprise", "year")
@@ -439,7 +469,7 @@ class QualificationKindWidget(LookupWidget):
         return "" if value is None else value.name
 
 
-class QualificationResource(BaseResource):
+class QualificationResource(RefreshesPrescreening, BaseResource):
     """Qualifications (资质/梯次 records), one a row, always added at the status the sheet
     states, which is kept in each record's status history (who imported it, and when the status
     was reached: the approval date when the sheet gives one). A record already open in the

@@ -633,3 +633,119 @@ class InnovationProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self._meta.verbose_name}"
+
+
+# --- Pre-screening results (预筛结果) ------------------------------------------------------------
+
+
+class PrescreenOutcome(models.TextChoices):
+    """The same outcomes as `eligibility.Outcome`, in the order the list ranks them."""
+
+    ELIGIBLE = "eligible", _("预估符合")
+    CANNOT_TELL = "cannot_tell", _("无法判断")
+    NEEDS_REVIEW = "needs_review", _("需人工判断")
+    NOT_ELIGIBLE = "not_eligible", _("预估不符合")
+
+
+class PrescreenResult(models.Model):
+    """预筛结果: one enterprise pre-screened for one kind under one rule set, kept as data so the
+    pre-screening lists are queries (enterprises.prescreening computes and refreshes them).
+
+    The enterprise's name, zone, industry and size are copied here because the list filters
+    and sorts on them with the ranking columns, in one index; a change to the enterprise
+    recomputes its rows. `reasons` holds the shown text in every UI language: the rule labels
+    are translated when computed, not on every view."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="prescreen_results"
+    )
+    kind = models.ForeignKey(
+        QualificationKind, on_delete=models.CASCADE, related_name="prescreen_results"
+    )
+    rule_set = models.CharField(_("规则版本"), max_length=20)
+    rules_digest = models.CharField(max_length=16)  # the rules' code and the kinds' set-up
+    assessed_on = models.DateField(_("预审日期"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    holds_kind = models.BooleanField(default=False)  # holds the kind on assessed_on: not listed
+    outcome = models.CharField(_("预审结果"), max_length=20, choices=PrescreenOutcome.choices)
+    outcome_rank = models.PositiveSmallIntegerField()
+    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2, null=True)
+    score_max = models.DecimalField(_("得分上限"), max_digits=7, decimal_places=2, null=True)
+    sort_score = models.DecimalField(max_digits=7, decimal_places=2, default=0)  # score or 0
+    failed_count = models.PositiveSmallIntegerField(default=0)
+    tier_code = models.CharField(max_length=40, blank=True)  # highest ladder title held
+    enterprise_name = models.CharField(max_length=120)
+    zone = models.ForeignKey(ParkZone, null=True, on_delete=models.SET_NULL, related_name="+")
+    industry_division = models.CharField(max_length=2)
+    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
+    # Codes of the counted rules by status: {"pass": [...], "fail": [...], "unknown": [...],
+    # "manual": [...]}.
+    conditions = models.JSONField(default=dict)
+    # Per language code: {"failed": [[label, value, threshold], ...], "missing": [...],
+    # "manual": [...]}: what the page and the export show.
+    reasons = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("预筛结果")
+        verbose_name_plural = _("预筛结果")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "rule_set"], name="prescreen_result_unique"
+            ),
+        ]
+        indexes = [
+            # The list's ranking: WHERE kind, rule set, not holding ORDER BY the rank columns,
+            # the filtered columns included, so that counting, filtering and paging read the
+            # index alone (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(
+                fields=[
+                    "kind",
+                    "rule_set",
+                    "holds_kind",
+                    "outcome_rank",
+                    "-sort_score",
+                    "failed_count",
+                    "enterprise_name",
+                    "enterprise",
+                ],
+                include=["zone", "size_class", "industry_division", "outcome", "tier_code"],
+                name="prescreen_rank_idx",
+            ),
+            models.Index(fields=["kind", "rule_set", "computed_at"], name="prescreen_computed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name} {self.kind_id} {self.rule_set} {self.outcome}"
+
+    def _reasons(self) -> dict:
+        from django.utils.translation import get_language
+
+        reasons = self.reasons or {}
+        return reasons.get(get_language() or "") or reasons.get(settings.LANGUAGE_CODE) or {}
+
+    @property
+    def failed_reasons(self) -> list[list[str]]:
+        """[label, value, threshold] of each failed counted rule, in the active language."""
+        return self._reasons().get("failed", [])
+
+    @property
+    def missing_names(self) -> list[str]:
+        return self._reasons().get("missing", [])
+
+    @property
+    def manual_labels(self) -> list[str]:
+        return self._reasons().get("manual", [])
+
+    @property
+    def score_text(self) -> str:
+        """The score as the rules state it ("72", "16.5"), a range when unknowns allow more."""
+        if self.score is None:
+            return "—"
+        low = _plain(self.score)
+        if self.score_max is not None and self.score_max != self.score:
+            return f"{low}–{_plain(self.score_max)}"
+        return low
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")

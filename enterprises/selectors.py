@@ -251,7 +251,9 @@ def prescreen(
     kinds: list[QualificationKind] | None = None,
 ) -> list[PrescreenRow]:
     """Every enterprise of `enterprises` not holding `kind` on `day`, pre-screened and ranked
-    best first. Four queries whatever the number of enterprises."""
+    best first, in Python. Four queries whatever the number of enterprises, but the rules run
+    for every row: the pages read kept results instead (`prescreen_results_for_user`); this
+    stays as the reference the kept results are tested against."""
     kinds = kinds if kinds is not None else ladder_kinds()
     holders = Qualification.objects.valid_on(day).filter(kind=kind).values("enterprise_id")
     candidate_qs = enterprises.exclude(pk__in=holders)
@@ -444,3 +446,66 @@ def portal_items(user) -> list:
             )
         )
     return items
+
+
+# --- Pre-screening results (enterprises.prescreening keeps them) ------------------------------
+
+# The list's ranking: outcome, score (higher first; unknown as 0), fewer failed rules, name.
+PRESCREEN_ORDER = (
+    "outcome_rank",
+    "-sort_score",
+    "failed_count",
+    "enterprise_name",
+    "enterprise_id",
+)
+PRESCREEN_SORTS = {
+    "": PRESCREEN_ORDER,
+    "name": ("enterprise_name", "enterprise_id"),
+    "-score": ("-sort_score", "outcome_rank", "failed_count", "enterprise_name", "enterprise_id"),
+}
+
+
+def prescreen_results_for_user(
+    *,
+    user,
+    kind: QualificationKind,
+    rule_set: str,
+    tier: str = "",
+    outcome: str = "",
+    sort: str = "",
+) -> QuerySet:
+    """The kept pre-screening results of `kind` under `rule_set` for the enterprises not
+    holding it, ranked (or sorted by `sort`, a key of PRESCREEN_SORTS), filtered by current
+    tier ("none" for no ladder title) and outcome: one query, in SQL. Bureau roles only."""
+    from .models import PrescreenResult
+
+    if user.role is None or user.role is Role.ENTERPRISE_USER:
+        return PrescreenResult.objects.none()
+    qs = PrescreenResult.objects.filter(kind=kind, rule_set=rule_set, holds_kind=False)
+    if tier:
+        qs = qs.filter(tier_code="" if tier == "none" else tier)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.order_by(*PRESCREEN_SORTS.get(sort, PRESCREEN_ORDER))
+
+
+def prescreen_page_rows(qs: QuerySet) -> QuerySet:
+    """What a page or export row shows of each result: the enterprise's code and zone."""
+    return qs.select_related("enterprise", "zone").only(
+        *(f.name for f in qs.model._meta.concrete_fields if f.name not in ("conditions",)),
+        "enterprise__credit_code",
+        "enterprise__name",
+        "enterprise__size_class",
+        "zone__name",
+    )
+
+
+def prescreen_stats(kind: QualificationKind, rule_set: str) -> dict:
+    """When the kind's kept results were computed (oldest, newest) and how many: one query."""
+    from django.db.models import Max, Min
+
+    from .models import PrescreenResult
+
+    return PrescreenResult.objects.filter(kind=kind, rule_set=rule_set).aggregate(
+        oldest=Min("computed_at"), newest=Max("computed_at")
+    )

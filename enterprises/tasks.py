@@ -30,3 +30,28 @@ def refresh_ladder_reminders(day: str | None = None) -> dict:
 
 def latest_digest() -> dict | None:
     return cache.get(REMINDER_CACHE_KEY)
+
+
+# --- Pre-screening results (enterprises.prescreening) ------------------------------------------
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(ConnectionError,),
+             retry_backoff=True, max_retries=3)  # fmt: skip
+def refresh_prescreen_enterprises(enterprise_ids: list[int]) -> int:
+    """Recompute the pre-screening results of these enterprises (their facts changed)."""
+    from . import prescreening
+
+    return prescreening.refresh_enterprises(enterprise_ids)
+
+
+@shared_task(time_limit=60 * 60, soft_time_limit=58 * 60, autoretry_for=(ConnectionError,),
+             retry_backoff=True, max_retries=3)  # fmt: skip
+def refresh_prescreen_all(kind: str | None = None) -> int:
+    """Recompute every active enterprise's pre-screening results (nightly, and when the rules,
+    the kinds or the rule set in force change), keeping its progress for the list pages."""
+    from . import prescreening
+
+    try:
+        return prescreening.refresh_all(kind_code=kind or None, progress=prescreening.set_progress)
+    finally:
+        prescreening.clear_refresh_state()

@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bureau import receipts
+from bureau import receipts, spreadsheets
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
 from bureau.casework import portal_items as collect_portal_items
 from bureau.concurrency import ensure_current
@@ -19,8 +19,8 @@ from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_parts
 from notifications import events
 
-from . import eligibility, exports, selectors, services, tasks
-from .filters import EnterpriseFilter, PrescreenFilter, QualificationFilter
+from . import eligibility, exports, prescreening, selectors, services, tasks
+from .filters import EnterpriseFilter, PrescreenResultFilter, QualificationFilter
 from .forms import (
     AnnualFiguresForm,
     CandidatesForm,
@@ -273,12 +273,19 @@ def _kind_with_rules(code: str) -> QualificationKind:
 
 @role_required(*BUREAU_ROLES)
 def prescreen(request, code: str):
-    """All enterprises not yet holding the kind, pre-screened and ranked; staff add candidates."""
+    """All enterprises not yet holding the kind, ranked by their kept pre-screening results
+    (enterprises.prescreening): filtered, sorted and paged in SQL; staff add candidates."""
     kind = _kind_with_rules(code)
     day = timezone.localdate()
     if request.method == "POST":
         if request.user.role not in EDITOR_ROLES:
             raise PermissionDenied
+        if request.POST.get("action") == "refresh":
+            if prescreening.queue_refresh_all():
+                messages.success(request, _("已开始重新计算预审结果。"))
+            else:
+                messages.info(request, _("预审结果正在重新计算，请稍后刷新页面。"))
+            return redirect(f"{request.path}?{request.POST.get('query', '')}")
         form = CandidatesForm(request.POST)
         if form.is_valid():
             created = services.add_candidates(
@@ -297,26 +304,56 @@ def prescreen(request, code: str):
                     messages.error(request, error)
         return redirect(f"{request.path}?{request.POST.get('query', '')}")
     kinds = selectors.ladder_kinds()
-    flt = PrescreenFilter(
-        request.GET,
-        queryset=selectors.enterprise_list_for_user(user=request.user).filter(is_active=True),
-    )
-    rows = selectors.prescreen(kind, flt.qs, day, kinds=kinds)
-    tier = request.GET.get("tier", "")
-    if tier:
-        rows = [r for r in rows if (r.tier.code if r.tier else "none") == tier]
-    outcome = request.GET.get("outcome", "")
-    if outcome:
-        rows = [r for r in rows if r.assessment.outcome == outcome]
     rule_set = eligibility.rule_set_for(day)
+    stats = selectors.prescreen_stats(kind, rule_set.version)
+    if stats["newest"] is None:
+        # Nothing kept under the rule set in force (a fresh database, or a new rule set): the
+        # refresh is queued (run here when there is no broker), never computed per request.
+        prescreening.queue_refresh_all()
+        stats = selectors.prescreen_stats(kind, rule_set.version)
+    tier = request.GET.get("tier", "")
+    outcome = request.GET.get("outcome", "")
+    sort = request.GET.get("sort", "")
+    flt = PrescreenResultFilter(
+        request.GET,
+        queryset=selectors.prescreen_results_for_user(
+            user=request.user,
+            kind=kind,
+            rule_set=rule_set.version,
+            tier=tier,
+            outcome=outcome,
+            sort=sort,
+        ),
+    )
+    rows = selectors.prescreen_page_rows(flt.qs)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
-            exports.prescreen_workbook(kind, rows, rule_set.name),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename = f"{kind.short_name or kind.name}预审名单-{day:%Y%m%d}.xlsx"
+        return FileResponse(
+            exports.prescreen_results_workbook(kind, rows, rule_set.name),
+            as_attachment=True,
+            filename=filename,
+            content_type=spreadsheets.XLSX_CONTENT_TYPE,
         )
-        filename = quote(f"{kind.short_name or kind.name}预审名单-{day:%Y%m%d}.xlsx")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-        return response
+    # Paged on the ranking index alone (enterprise ids: kind and rule set are fixed), then the
+    # page's full rows fetched by id and put in order here: sorting whole rows (their reasons)
+    # would read every row up to the page's offset.
+    page = Paginator(flt.qs.values_list("enterprise_id", flat=True), PRESCREEN_PAGE).get_page(
+        request.GET.get("page")
+    )
+    ids = list(page.object_list)
+    position = {enterprise_id: n for n, enterprise_id in enumerate(ids)}
+    page.object_list = sorted(
+        rows.filter(enterprise_id__in=ids).order_by(), key=lambda r: position[r.enterprise_id]
+    )
+    by_code = {k.code: k for k in kinds}
+    digest = prescreening.rules_digest(kinds)
+    stale = False
+    for row in page:
+        row.tier = by_code.get(row.tier_code)
+        stale = stale or row.rules_digest != digest
+    if stale:
+        # The rules or the kinds' set-up changed since these were computed.
+        prescreening.queue_refresh_all()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -330,10 +367,14 @@ def prescreen(request, code: str):
             "tier": tier,
             "outcome": outcome,
             "outcomes": list(eligibility.Outcome),
-            "page": Paginator(rows, PRESCREEN_PAGE).get_page(request.GET.get("page")),
-            "total": len(rows),
+            "sort": sort,
+            "page": page,
+            "total": page.paginator.count,
             "query": query.urlencode(),
             "rule_set": rule_set,
+            "stats": stats,
+            "stale": stale,
+            "refreshing": prescreening.refresh_state(),
             "batch_year": day.year + 1 if day.month >= 10 else day.year,
             "can_edit": request.user.role in EDITOR_ROLES,
         },

@@ -102,9 +102,11 @@ def csv_findings(content: bytes, name: str) -> tuple[list[str], set[str]]:
 
 
 def findings(response, name: str) -> tuple[list[str], set[str]]:
+    # Large lists (the pre-screening exports) stream their file.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     if XLSX in response["Content-Type"]:
-        return xlsx_findings(response.content, name)
-    return csv_findings(response.content, name)
+        return xlsx_findings(body, name)
+    return csv_findings(body, name)
 
 
 def guarded(text: str, response) -> str:

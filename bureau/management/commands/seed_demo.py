@@ -39,10 +39,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: int, **options):
+        from enterprises import prescreening
+
         begin = time.perf_counter()
         for step in demo_steps():
             start = time.perf_counter()
-            with transaction.atomic():
+            # Pre-screening results are computed once, by the last step, not per saved row.
+            with transaction.atomic(), prescreening.importing():
                 created = step(scale=scale)
             if created:
                 elapsed = time.perf_counter() - start
