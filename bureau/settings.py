@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "finance",
     "reports",
     "audit",
+    "upstream",
 ]
 
 MIDDLEWARE = [
