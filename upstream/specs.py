@@ -201,10 +201,10 @@ def load_file(path: Path) -> Spec:
     return spec
 
 
-def load_all(directory: Path = SPEC_DIR) -> dict[str, Spec]:
+def load_all(directory: Path | None = None) -> dict[str, Spec]:
     """Every spec in the directory by code; SpecError on the first invalid one."""
     specs: dict[str, Spec] = {}
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted((directory or SPEC_DIR).glob("*.json")):
         spec = load_file(path)
         if spec.code in specs:
             raise SpecError(f"{path.name}: spec code {spec.code!r} is used twice")
@@ -212,10 +212,10 @@ def load_all(directory: Path = SPEC_DIR) -> dict[str, Spec]:
     return specs
 
 
-def problems(directory: Path = SPEC_DIR) -> list[str]:
+def problems(directory: Path | None = None) -> list[str]:
     """Every invalid spec file's problem (for the system check), not only the first."""
     found, seen = [], {}
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted((directory or SPEC_DIR).glob("*.json")):
         try:
             spec = load_file(path)
         except SpecError as exc:
