@@ -37,11 +37,7 @@ def parse_rule(text: str) -> ast.Compare:
     except SyntaxError as exc:
         raise FormulaError(f"syntax error in {text!r}: {exc.msg}") from None
     node = tree.body
-    if not (
-        isinstance(node, ast.Compare)
-        and len(node.ops) == 1
-        and type(node.ops[0]) in _COMPARE
-    ):
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE):
         raise FormulaError(f"a balance rule is one comparison (>=, <=, ==, >, <): {text!r}")
     _check(node.left, text)
     _check(node.comparators[0], text)

@@ -22,11 +22,15 @@ from . import expressions
 from .facts import FACTS
 from .specs import Row, Spec
 
-ANNUAL_FIELDS = sorted({f.source[7:] for f in FACTS.values() if (f.source or "").startswith("annual.")})
+ANNUAL_FIELDS = sorted(
+    {f.source[7:] for f in FACTS.values() if (f.source or "").startswith("annual.")}
+)
 Q4_FIELDS = sorted({f.source[3:] for f in FACTS.values() if (f.source or "").startswith("q4.")})
 
 
-def collect_facts(enterprises: QuerySet[Enterprise], year: int) -> dict[int, dict[str, Decimal | None]]:
+def collect_facts(
+    enterprises: QuerySet[Enterprise], year: int
+) -> dict[int, dict[str, Decimal | None]]:
     """{enterprise id: {fact name: value in base units or None}} for the stored facts."""
     annual = {
         row["enterprise_id"]: row
@@ -122,7 +126,13 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
     return spreadsheets.Sheet(
         title="封面",
         preamble=preamble,
-        headers=["统一社会信用代码", "企业名称", "缺少的必填指标（企业未填报）", "缺少项数（含尚未存储）", "平衡关系不符"],
+        headers=[
+            "统一社会信用代码",
+            "企业名称",
+            "缺少的必填指标（企业未填报）",
+            "缺少项数（含尚未存储）",
+            "平衡关系不符",
+        ],
         rows=[
             [
                 p.enterprise.credit_code,
@@ -144,10 +154,27 @@ def table_sheets(pack: Pack) -> list[spreadsheets.Sheet]:
             spreadsheets.Sheet(
                 title=table.title,
                 preamble=[
-                    [pack.spec.title, pack.spec.approval, f"{pack.year}年", f"计量单位：{pack.spec.unit}"],
-                    ["", "", "统一社会信用代码", "", *[p.enterprise.credit_code for p in pack.enterprises]],
+                    [
+                        pack.spec.title,
+                        pack.spec.approval,
+                        f"{pack.year}年",
+                        f"计量单位：{pack.spec.unit}",
+                    ],
+                    [
+                        "",
+                        "",
+                        "统一社会信用代码",
+                        "",
+                        *[p.enterprise.credit_code for p in pack.enterprises],
+                    ],
                 ],
-                headers=["代码", "指标名称", "计量单位", "取数", *[p.enterprise.name for p in pack.enterprises]],
+                headers=[
+                    "代码",
+                    "指标名称",
+                    "计量单位",
+                    "取数",
+                    *[p.enterprise.name for p in pack.enterprises],
+                ],
                 rows=[
                     [
                         row.code,

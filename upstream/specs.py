@@ -111,7 +111,9 @@ def parse_spec(data: dict, *, origin: str = "<spec>") -> Spec:
     tables = []
     for t in tables_data:
         _require(isinstance(t, dict) and t.get("title"), f"{where}: every table has a title")
-        _require(isinstance(t.get("rows"), list) and t["rows"], f"{where}: {t['title']} has no rows")
+        _require(
+            isinstance(t.get("rows"), list) and t["rows"], f"{where}: {t['title']} has no rows"
+        )
         rows = []
         for r in t["rows"]:
             rows.append(_parse_row(r, data, default_rounding, where))
@@ -151,7 +153,9 @@ def parse_spec(data: dict, *, origin: str = "<spec>") -> Spec:
 def _parse_row(r: dict, spec: dict, default_rounding: int, where: str) -> Row:
     _require(isinstance(r, dict), f"{where}: a row is an object")
     unknown = set(r) - ROW_KEYS
-    _require(not unknown, f"{where}: row {r.get('key') or r.get('code')}: unknown keys {sorted(unknown)}")
+    _require(
+        not unknown, f"{where}: row {r.get('key') or r.get('code')}: unknown keys {sorted(unknown)}"
+    )
     code = r.get("code") or ""
     key = r.get("key") or code
     _require(bool(key), f"{where}: a row without a platform code needs a key")

@@ -38,9 +38,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 def _years(enterprise: Enterprise) -> list[int]:
     """Years with stored figures, and last year, newest first."""
-    years = set(
-        AnnualFigures.objects.filter(enterprise=enterprise).values_list("year", flat=True)
-    )
+    years = set(AnnualFigures.objects.filter(enterprise=enterprise).values_list("year", flat=True))
     years |= set(
         QuarterlyFigures.objects.filter(enterprise=enterprise, period__quarter=4).values_list(
             "period__year", flat=True

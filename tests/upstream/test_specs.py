@@ -19,7 +19,9 @@ def test_shipped_specs_load_and_pass_the_system_check():
     assert check_specs() == []
 
 
-@pytest.mark.parametrize(("code", "fixture"), [("torch-gq002-2022", GQ002), ("torch-gq003-2022", GQ003)])
+@pytest.mark.parametrize(
+    ("code", "fixture"), [("torch-gq002-2022", GQ002), ("torch-gq003-2022", GQ003)]
+)
 def test_torch_row_order_codes_and_labels_follow_the_source(code, fixture):
     spec = specs.get(code)
     assert [(r.code, r.label) for r in spec.rows] == fixture
