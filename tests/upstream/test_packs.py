@@ -155,3 +155,18 @@ def test_bulk_pack_query_count_does_not_grow_with_enterprises(q4):
     many = count_queries(lambda: packs.export(spec, YEAR, Enterprise.objects.all()))
     assert Enterprise.objects.count() == 10
     assert many == few <= 3
+
+
+def test_hitech_annual_fills_what_is_stored_and_lists_the_rest(enterprise, q4):
+    annual, quarterly = demo_figures(enterprise, q4, hitech_product_revenue=Decimal("21000049"))
+    book = _export("hitech-annual-2016", enterprise)
+    assert book.sheetnames == ["封面", "当年获得知识产权数", "当年人员情况", "企业当年财务状况"]
+    money = table_values(book["企业当年财务状况"])
+    assert Decimal(str(money["高新技术产品(服务)收入"])) == Decimal("2100.00")
+    assert Decimal(str(money["纳税总额"])) == _round(quarterly.tax_ytd / 10000, 2)
+    assert money["总收入"] is None and money["研究开发费用额"] is None
+    # Holdings are stored, not IP obtained this year: the counts stay empty.
+    assert set(table_values(book["当年获得知识产权数"]).values()) == {None}
+    not_stored = _cover(book)["门户尚未存储的必填指标（所有企业缺少）"]
+    assert "职工总数" in not_stored and "研究开发费用额" in not_stored
+    assert "高新技术产品(服务)收入" not in not_stored

@@ -10,12 +10,17 @@ from upstream import expressions, specs
 from upstream.apps import check_specs
 from upstream.facts import FACTS, UNITS
 
-from .fixtures import GQ002, GQ003, KEXIAO
+from .fixtures import GQ002, GQ003, HITECH_ANNUAL, KEXIAO
 
 
 def test_shipped_specs_load_and_pass_the_system_check():
     registry = specs.load_all()
-    assert {"torch-gq002-2022", "torch-gq003-2022", "kexiao-info-2022"} <= set(registry)
+    assert {
+        "torch-gq002-2022",
+        "torch-gq003-2022",
+        "kexiao-info-2022",
+        "hitech-annual-2016",
+    } <= set(registry)
     assert check_specs() == []
 
 
@@ -33,6 +38,12 @@ def test_kexiao_sections_and_labels_follow_the_source():
     assert {t.title: [r.label for r in t.rows] for t in spec.tables} == KEXIAO
     assert spec.unit == "万元"
     assert all(r.code == "" for r in spec.rows)  # the source gives no platform codes
+
+
+def test_hitech_annual_sections_and_labels_follow_the_source():
+    spec = specs.get("hitech-annual-2016")
+    assert {t.title: [r.label for r in t.rows] for t in spec.tables} == HITECH_ANNUAL
+    assert spec.unit == "万元"
 
 
 def test_units_are_the_forms_units():
