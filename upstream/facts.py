@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # Dimension → base unit, and the units a form row of that dimension may use (factor from base).
-BASE_UNITS = {"money": "元", "persons": "人", "items": "件", "energy": "吨标准煤"}
+BASE_UNITS = {
+    "money": "元",
+    "persons": "人",
+    "items": "件",
+    "energy": "吨标准煤",
+    "institutions": "个",
+    "papers": "篇",
+    "pieces": "项",
+}
 UNITS: dict[str, tuple[str, Decimal]] = {
     "元": ("money", Decimal(1)),
     "千元": ("money", Decimal(1000)),
@@ -22,6 +30,9 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "人": ("persons", Decimal(1)),
     "件": ("items", Decimal(1)),
     "吨标准煤": ("energy", Decimal(1)),
+    "个": ("institutions", Decimal(1)),
+    "篇": ("papers", Decimal(1)),
+    "项": ("pieces", Decimal(1)),
 }
 
 

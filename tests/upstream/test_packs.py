@@ -170,3 +170,14 @@ def test_hitech_annual_fills_what_is_stored_and_lists_the_rest(enterprise, q4):
     not_stored = _cover(book)["门户尚未存储的必填指标（所有企业缺少）"]
     assert "职工总数" in not_stored and "研究开发费用额" in not_stored
     assert "高新技术产品(服务)收入" not in not_stored
+
+
+def test_gq005_fills_rd_staff_and_ip_holdings_and_leaves_the_ledger_missing(enterprise, q4):
+    annual, _ = demo_figures(enterprise, q4)
+    book = _export("torch-gq005-2022", enterprise)
+    values = table_values(book["GQ-005 研究开发活动及相关情况"])
+    assert values["qj09"] == annual.rd_staff == 20
+    assert values["qj73"] == annual.invention_patents == 3
+    assert values["qj85"] == annual.software_copyrights == 5
+    assert values["qj20"] is None and values["qj23_1"] is None  # no eight-category ledger yet
+    assert "qj20 研究开发费用合计" in _cover(book)["门户尚未存储的必填指标（所有企业缺少）"]

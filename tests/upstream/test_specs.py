@@ -10,7 +10,7 @@ from upstream import expressions, specs
 from upstream.apps import check_specs
 from upstream.facts import FACTS, UNITS
 
-from .fixtures import GQ002, GQ003, HITECH_ANNUAL, KEXIAO
+from .fixtures import GQ002, GQ003, GQ005, HITECH_ANNUAL, KEXIAO
 
 
 def test_shipped_specs_load_and_pass_the_system_check():
@@ -25,7 +25,12 @@ def test_shipped_specs_load_and_pass_the_system_check():
 
 
 @pytest.mark.parametrize(
-    ("code", "fixture"), [("torch-gq002-2022", GQ002), ("torch-gq003-2022", GQ003)]
+    ("code", "fixture"),
+    [
+        ("torch-gq002-2022", GQ002),
+        ("torch-gq003-2022", GQ003),
+        ("torch-gq005-2022", GQ005),
+    ],
 )
 def test_torch_row_order_codes_and_labels_follow_the_source(code, fixture):
     spec = specs.get(code)
