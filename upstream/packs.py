@@ -162,8 +162,8 @@ def table_sheets(pack: Pack) -> list[spreadsheets.Sheet]:
                     ],
                     [
                         "",
-                        "",
                         "统一社会信用代码",
+                        "",
                         "",
                         *[p.enterprise.credit_code for p in pack.enterprises],
                     ],
