@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "audit",
+    "upstream",
 ]
 
 MIDDLEWARE = [

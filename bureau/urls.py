@@ -53,6 +53,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("upstream.urls")),
     # The admin's own password-only form is not a way in: sign-in is the two-step page.
     path(
         "admin/login/",

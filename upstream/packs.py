@@ -1,0 +1,204 @@
+"""Upstream packs (上报数据包): a form spec filled from the stored facts of one enterprise or many.
+
+`collect_facts` reads the facts of every enterprise in a fixed number of queries (one for the
+annual figures, one for the fourth-quarter figures, whatever the number of enterprises);
+`build_pack` evaluates each row's formula per enterprise; `pack_workbook` writes the workbook
+through bureau.spreadsheets (a cover sheet, then one sheet per form table in the spec's row
+order and wording, real numbers in the row's unit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from bureau import spreadsheets
+from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
+
+from . import expressions
+from .facts import FACTS
+from .specs import Row, Spec
+
+ANNUAL_FIELDS = sorted(
+    {f.source[7:] for f in FACTS.values() if (f.source or "").startswith("annual.")}
+)
+Q4_FIELDS = sorted({f.source[3:] for f in FACTS.values() if (f.source or "").startswith("q4.")})
+
+
+def collect_facts(
+    enterprises: QuerySet[Enterprise], year: int
+) -> dict[int, dict[str, Decimal | None]]:
+    """{enterprise id: {fact name: value in base units or None}} for the stored facts."""
+    annual = {
+        row["enterprise_id"]: row
+        for row in AnnualFigures.objects.filter(enterprise__in=enterprises, year=year).values(
+            "enterprise_id", *ANNUAL_FIELDS
+        )
+    }
+    q4 = {
+        row["enterprise_id"]: row
+        for row in QuarterlyFigures.objects.filter(
+            enterprise__in=enterprises, period__year=year, period__quarter=4
+        ).values("enterprise_id", *Q4_FIELDS)
+    }
+    out: dict[int, dict[str, Decimal | None]] = {}
+    for pk in set(annual) | set(q4):
+        values: dict[str, Decimal | None] = {}
+        for fact in FACTS.values():
+            if not fact.stored:
+                continue
+            table, name = fact.source.split(".", 1)
+            record = (annual if table == "annual" else q4).get(pk)
+            value = record.get(name) if record else None
+            values[fact.name] = None if value is None else Decimal(value)
+        out[pk] = values
+    return out
+
+
+@dataclass
+class EnterprisePack:
+    enterprise: Enterprise
+    values: dict[str, Decimal | None]  # row key → value in the row's unit
+    not_filled: list[Row] = field(default_factory=list)  # facts stored but empty here
+    failed_rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Pack:
+    spec: Spec
+    year: int
+    not_stored: list[Row]  # rows the portal cannot fill for anyone yet
+    enterprises: list[EnterprisePack]
+
+
+def not_stored(row: Row) -> bool:
+    return row.tree is None or any(not FACTS[f].stored for f in row.facts)
+
+
+def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack:
+    enterprises = enterprises.order_by("name", "pk")
+    facts = collect_facts(enterprises, year)
+    missing_everywhere = [r for r in spec.rows if not_stored(r)]
+    packs = []
+    for enterprise in enterprises:
+        known = facts.get(enterprise.pk, {})
+        values = {r.key: r.value(known) for r in spec.rows}
+        pack = EnterprisePack(enterprise=enterprise, values=values)
+        pack.not_filled = [
+            r for r in spec.rows if r.required and values[r.key] is None and not not_stored(r)
+        ]
+        pack.failed_rules = [
+            text for text, tree in spec.balance_rules if expressions.holds(tree, values) is False
+        ]
+        packs.append(pack)
+    return Pack(spec=spec, year=year, not_stored=missing_everywhere, enterprises=packs)
+
+
+def _row_label(row: Row) -> str:
+    return f"{row.code or row.key} {row.label}"
+
+
+def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
+    spec = pack.spec
+    required_missing = [r for r in pack.not_stored if r.required]
+    preamble = [
+        ["表号", spec.form],
+        ["表名", spec.title],
+        ["平台", spec.platform],
+        ["批准文号", spec.approval],
+        ["制定与批准机关", spec.authority],
+        ["有效期至", spec.valid_until],
+        ["报告年度", pack.year],
+        ["计量单位", spec.unit],
+        ["表式来源", spec.source],
+        ["可信度", spec.confidence],
+        ["说明", spec.notes],
+        ["表式编号", spec.code],
+        [
+            "门户尚未存储的必填指标（所有企业缺少）",
+            "；".join(_row_label(r) for r in required_missing) or "无",
+        ],
+        [],
+    ]
+    return spreadsheets.Sheet(
+        title="封面",
+        preamble=preamble,
+        headers=[
+            "统一社会信用代码",
+            "企业名称",
+            "缺少的必填指标（企业未填报）",
+            "缺少项数（含尚未存储）",
+            "平衡关系不符",
+        ],
+        rows=[
+            [
+                p.enterprise.credit_code,
+                p.enterprise.name,
+                "；".join(_row_label(r) for r in p.not_filled) or "无",
+                len(p.not_filled) + len(required_missing),
+                "；".join(p.failed_rules) or "无",
+            ]
+            for p in pack.enterprises
+        ],
+        widths=(24, 36, 60, 16, 40),
+    )
+
+
+def table_sheets(pack: Pack) -> list[spreadsheets.Sheet]:
+    sheets = []
+    for table in pack.spec.tables:
+        sheets.append(
+            spreadsheets.Sheet(
+                title=table.title,
+                preamble=[
+                    [
+                        pack.spec.title,
+                        pack.spec.approval,
+                        f"{pack.year}年",
+                        f"计量单位：{pack.spec.unit}",
+                    ],
+                    [
+                        "",
+                        "统一社会信用代码",
+                        "",
+                        "",
+                        *[p.enterprise.credit_code for p in pack.enterprises],
+                    ],
+                ],
+                headers=[
+                    "代码",
+                    "指标名称",
+                    "计量单位",
+                    "取数",
+                    *[p.enterprise.name for p in pack.enterprises],
+                ],
+                rows=[
+                    [
+                        row.code,
+                        row.label,
+                        row.unit,
+                        "门户尚未存储" if not_stored(row) else row.formula,
+                        *[p.values[row.key] for p in pack.enterprises],
+                    ]
+                    for row in table.rows
+                ],
+                widths=(10, 40, 10, 36, *[24] * len(pack.enterprises)),
+            )
+        )
+    return sheets
+
+
+def pack_workbook(pack: Pack) -> bytes:
+    return spreadsheets.write_xlsx([cover_sheet(pack), *table_sheets(pack)])
+
+
+def export(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> bytes:
+    return pack_workbook(build_pack(spec, year, enterprises))
+
+
+def filename(spec: Spec, year: int, enterprises: Sequence[Enterprise] | None = None) -> str:
+    who = enterprises[0].credit_code if enterprises and len(enterprises) == 1 else "批量"
+    return f"{spec.form}_{year}_{who}.xlsx"
