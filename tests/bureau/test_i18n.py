@@ -102,3 +102,20 @@ def test_login_page_is_chinese_by_default(client):
     html = client.get("/accounts/login/").content.decode()
     assert "登录科技金融局业务平台" in html
     assert "Log in to the Science" not in html
+
+
+def test_the_translation_catalogue_defines_each_message_once():
+    """Branches append their strings and the .po merges by union (.gitattributes): a message
+    two branches both added comes in twice, and one of its translations is silently lost."""
+    import polib
+    from django.conf import settings
+
+    for path in sorted(settings.LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po")):
+        seen: dict[tuple, str] = {}
+        twice = []
+        for entry in polib.pofile(str(path)):
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen:
+                twice.append(f"{entry.msgid!r}: {seen[key]!r} / {entry.msgstr!r}")
+            seen[key] = entry.msgstr
+        assert not twice, f"{path}: defined twice: {twice}"
