@@ -86,9 +86,10 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     agreements = agreements_in_force(start, end)
     cooperating = agreements.aggregate(n=Count("enterprise", distinct=True), value=Sum("value"))
 
+    # A demand its enterprise withdrew (by the period's end) is no demand of the period.
     demands = status_as_of(
         TechnologyDemand.objects.filter(raised_on__gte=start, raised_on__lte=end), end
-    )
+    ).exclude(status_then=DemandStatus.WITHDRAWN)
     demand_counts = demands.aggregate(
         enterprises=Count("enterprise", distinct=True),
         unsolved=Count("id", filter=~Q(status_then=DemandStatus.SOLVED)),

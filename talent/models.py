@@ -483,6 +483,7 @@ class DemandStatus(models.TextChoices):
     MATCHED = "matched", _("已匹配")
     IN_COOPERATION = "in_cooperation", _("合作中")
     SOLVED = "solved", _("已解决")
+    WITHDRAWN = "withdrawn", _("已撤回")  # by its enterprise, before staff matched it
 
 
 class TechnologyDemand(models.Model):

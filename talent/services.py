@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bureau.concurrency import ensure_current
-
 from notifications import events
 
 from .matching import (
@@ -65,6 +64,8 @@ def confirm_match(*, demand: TechnologyDemand, institution: Institution, by) -> 
     given, demand = demand, TechnologyDemand.objects.select_for_update().get(pk=demand.pk)
     if demand.status == DemandStatus.SOLVED:
         raise ValidationError(_("该需求已解决，不能再确认对接。"))
+    if demand.status == DemandStatus.WITHDRAWN:
+        raise ValidationError(_("该需求已由企业撤回，不能再确认对接。"))
     if DemandMatch.objects.filter(demand=demand, institution=institution).exists():
         raise ValidationError(_("该需求已与该院校确认过对接。"))
     ranked = {r.institution_id: r for r in suggestions_for(demand, limit=None)}
@@ -110,19 +111,16 @@ def create_agreement_from_match(*, match: DemandMatch, **fields) -> CooperationA
 
 
 DEMAND_TAKEN_UP_MESSAGE = gettext_lazy(
-    "局工作人员已为该技术需求对接高校院所，不能再修改。如需变更，请联系局工作人员。"
+    "局工作人员已为该技术需求对接高校院所，不能再修改或撤回。如需变更，请联系局工作人员。"
 )
 # The fields of a demand its enterprise may change before staff match it.
 DEMAND_EDITABLE = ("title", "description", "field", "budget", "raised_on", "deadline")
 
 
-@transaction.atomic
-def update_demand_by_enterprise(
-    demand: TechnologyDemand, *, by, token: str | None, **fields
-) -> TechnologyDemand:
-    """The enterprise's correction of its own demand while it is open and no institution has
-    been matched (checked in the database under a row lock, so a match committed meanwhile
-    wins), and only from a form opened on its latest version."""
+def _lock_changeable_demand(demand: TechnologyDemand, token: str | None) -> TechnologyDemand:
+    """The demand re-read under a row lock, refused unless it is open and no institution has
+    been matched (in the database, so a match committed meanwhile wins) and unless the form was
+    opened on its latest version (bureau.concurrency)."""
     locked = (
         TechnologyDemand.objects.select_for_update()
         .filter(
@@ -136,6 +134,30 @@ def update_demand_by_enterprise(
     if locked is None:
         raise ValidationError(DEMAND_TAKEN_UP_MESSAGE, code="taken_up")
     ensure_current(locked, token)
+    return locked
+
+
+@transaction.atomic
+def withdraw_demand_by_enterprise(
+    demand: TechnologyDemand, *, by, token: str | None
+) -> TechnologyDemand:
+    """The enterprise withdraws its own demand (已撤回) until staff match it; the history
+    records who withdrew it and when, and the demand leaves the period's figures."""
+    locked = _lock_changeable_demand(demand, token)
+    locked.status = DemandStatus.WITHDRAWN
+    locked._history_user = by
+    locked._change_reason = _("企业撤回")
+    locked.save(update_fields=["status"])
+    return locked
+
+
+@transaction.atomic
+def update_demand_by_enterprise(
+    demand: TechnologyDemand, *, by, token: str | None, **fields
+) -> TechnologyDemand:
+    """The enterprise's correction of its own demand while it is open and no institution has
+    been matched, and only from a form opened on its latest version."""
+    locked = _lock_changeable_demand(demand, token)
     for name in DEMAND_EDITABLE:
         if name in fields:
             setattr(locked, name, fields[name])

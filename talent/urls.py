@@ -24,6 +24,11 @@ urlpatterns = [
     path("portal/demands/", views.portal_demands, name="portal_demands"),
     path("portal/demands/<int:pk>/edit/", views.portal_demand_edit, name="portal_demand_edit"),
     path(
+        "portal/demands/<int:pk>/withdraw/",
+        views.portal_demand_withdraw,
+        name="portal_demand_withdraw",
+    ),
+    path(
         "portal/demands/<int:pk>/receipt/",
         views.portal_demand_receipt,
         name="portal_demand_receipt",

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bureau import receipts
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
-from bureau.concurrency import ensure_current
+from bureau.concurrency import ensure_current, posted_token
 from bureau.models import ApplicationStatus
 from bureau.services import transition_application
 from notifications import events
@@ -393,6 +394,24 @@ def portal_demands(request):
         "talent/portal_demands.html",
         {"demands": demands.order_by("-raised_on", "-pk"), "form": form},
     )
+
+
+@enterprise_user_required
+@require_POST
+def portal_demand_withdraw(request, pk: int):
+    """The enterprise withdraws its own demand until staff match it (talent.services)."""
+    demand = selectors.demand_get_for_user(user=request.user, pk=pk)
+    try:
+        services.withdraw_demand_by_enterprise(demand, by=request.user, token=posted_token(request))
+    except ValidationError as exc:
+        if exc.code == "taken_up":
+            messages.error(request, services.DEMAND_TAKEN_UP_MESSAGE)
+        else:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("talent:portal_demands")
+    messages.success(request, _("技术需求已撤回。"))
+    return redirect("talent:portal_demands")
 
 
 @enterprise_user_required
