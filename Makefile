@@ -32,7 +32,7 @@ run: setup
 test: venv
 	$(BIN)/python manage.py compile_translations -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

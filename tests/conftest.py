@@ -287,8 +287,8 @@ def once_per_module(setup):
     """A module-scoped fixture that runs `setup()` once in a transaction of its own; every test
     of the module (with `db`) runs in a savepoint inside it and sees the data, and the module's
     end rolls it all back. seed_demo takes tens of seconds: a module asks for it once, not per
-    test. Tests of such a module run on one xdist worker (mark it with
-    `pytest.mark.xdist_group`), or each worker would set it up again."""
+    test. `make test` sends each file's tests to one xdist worker (`--dist loadfile`), or
+    each worker would set it up again."""
 
     @pytest.fixture(scope="module")
     def fixture(django_db_setup, django_db_blocker):

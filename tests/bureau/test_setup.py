@@ -19,7 +19,6 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-@pytest.mark.xdist_group("setup-demo")
 def test_seed_demo_twice_changes_nothing(demo_year):
     first = _row_counts()
     assert first["enterprises.Enterprise"] >= 240
@@ -30,7 +29,6 @@ def test_seed_demo_twice_changes_nothing(demo_year):
 
 
 @pytest.mark.django_db
-@pytest.mark.xdist_group("setup-demo")
 def test_demo_accounts_print_passwords_once_and_log_in(demo_year):
     out = io.StringIO()
     call_command("create_demo_accounts", stdout=out)

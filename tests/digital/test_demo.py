@@ -14,7 +14,7 @@ from digital.models import (
     ServiceDelivery,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("digital-demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from finance.models import (
     Signing,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("finance-demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

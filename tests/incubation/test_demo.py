@@ -19,7 +19,7 @@ from tests.conftest import once_per_module
 
 from .factories import RDPlatformFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("incubation-demo")]
+pytestmark = pytest.mark.django_db
 
 SEED_2024 = {
     "incubation.rd_platforms_new.provincial": 4,  # 新增省级研发中心4个

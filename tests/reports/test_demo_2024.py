@@ -19,7 +19,7 @@ from reports.models import NarrativeParagraph
 from reports.selectors import snapshot_values, summary_get
 from reports.summary import format_amount
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reports-demo")]
+pytestmark = pytest.mark.django_db
 
 # (figure key, the seed's value, "=" exact or ">=" for the seed's "10余次"/"10次以上")
 DESIGN_2024 = [
