@@ -56,6 +56,10 @@ NOT_EDITS = {
     "talent:portal_talent_create": "creates a roster entry",
     "talent:portal_demands": "creates a technology demand",
     "finance:need_create": "creates a financing need",
+    "finance:portal_need_withdraw": "withdraws (a button, no values); a post without its token "
+    "is refused in tests/finance/test_portal_case.py",
+    "talent:portal_demand_withdraw": "withdraws (a button, no values); a post without its token "
+    "is refused in tests/talent/test_portal_demand_edit.py",
     "finance:need_detail": "invites the need to an event (adds a link)",
     "finance:event_create": "creates an event",
     "finance:event_detail": "records a new signing at the event",
@@ -415,7 +419,37 @@ def case_paragraph_edit() -> Case:
     )
 
 
+def case_portal_need_edit() -> Case:
+    from finance.models import NeedSource
+    from tests.finance.factories import NeedFactory
+
+    enterprise, a, b = enterprise_pair()
+    need = NeedFactory(enterprise=enterprise, source=NeedSource.PORTAL)
+    page, post = same(reverse("finance:portal_need_edit", args=[need.pk]))
+    return Case(page, post, "purpose", need, a, b, {"purpose": "乙改的用途"}, {"term_months": 24})
+
+
+def case_portal_demand_edit() -> Case:
+    from tests.talent.factories import DemandFactory
+
+    enterprise, a, b = enterprise_pair()
+    demand = DemandFactory(enterprise=enterprise)
+    page, post = same(reverse("talent:portal_demand_edit", args=[demand.pk]))
+    return Case(
+        page,
+        post,
+        "description",
+        demand,
+        a,
+        b,
+        {"description": "乙改的需求描述"},
+        {"title": "甲改的需求标题"},
+    )
+
+
 EDIT_CASES: dict[str, list[Callable[[], Case]]] = {
+    "finance:portal_need_edit": [case_portal_need_edit],
+    "talent:portal_demand_edit": [case_portal_demand_edit],
     "enterprises:portal_profile": [case_portal_profile],
     "enterprises:portal_quarterly_edit": [case_portal_quarterly_edit],
     "enterprises:portal_annual_edit": [case_portal_annual_edit],
