@@ -220,6 +220,23 @@ def qualification_expiring(qualification, *, day: datetime.date):
     )
 
 
+def tech_sme_not_renewed(qualification, *, year: int):
+    """A 科技型中小企业 registered last year and not registered again in `year`: its enterprise
+    is asked to renew, once per year."""
+    return services.notify_enterprise(
+        qualification.enterprise,
+        Kind.QUALIFICATION_EXPIRING,
+        _("请办理%(y)s年度科技型中小企业评价入库") % {"y": year},
+        _(
+            "贵单位上年度已入库科技型中小企业（入库编号%(no)s），本年度尚未重新评价入库；"
+            "请登录全国科技型中小企业信息服务平台完成评价。"
+        )
+        % {"no": qualification.certificate_no or "—"},
+        reverse("enterprises:portal_qualification", args=[qualification.pk]),
+        dedupe_key=f"tech-sme-renewal:{qualification.enterprise_id}:{year}",
+    )
+
+
 def qualifications_expiring(day: datetime.date) -> int:
     """Every title the ladder reminders list as expiring (enterprises.selectors.reminders)."""
     from enterprises import selectors

@@ -246,6 +246,7 @@ def qualification_notify(request):
     from . import events
 
     ids = [int(v) for v in request.POST.getlist("qualification") if v.isdigit()]
+    renewals = [int(v) for v in request.POST.getlist("renewal") if v.isdigit()]
     day = timezone.localdate()
     told = skipped = 0
     chosen = (
@@ -258,6 +259,13 @@ def qualification_notify(request):
             told += 1
         else:
             skipped += 1
+    # Last year's 科技型中小企业 not registered again this year (the reminders' second list).
+    for q in Qualification.objects.filter(pk__in=renewals).select_related("enterprise"):
+        if events.tech_sme_not_renewed(q, year=day.year):
+            told += 1
+        else:
+            skipped += 1
+    ids += renewals
     if not ids:
         messages.error(request, _("请先选择要提醒的资质。"))
     else:

@@ -281,3 +281,29 @@ def test_enterprise_user_cannot_notify_from_the_reminders(enterprise_client, exp
     )
     assert response.status_code == 403
     assert not Notification.objects.filter(kind=Kind.QUALIFICATION_EXPIRING).exists()
+
+
+def test_last_years_tech_smes_not_registered_again_are_notified_once(
+    staff_client, enterprise, enterprise_user, outsider_user
+):
+    """The reminders' second list (去年入库、今年尚未重新入库) has its own notify action."""
+    from enterprises.models import Qualification
+
+    today = timezone.localdate()
+    lapsed = Qualification.objects.create(
+        enterprise=enterprise,
+        kind=QualificationKind.objects.get(code="tech_sme"),
+        status=ApplicationStatus.APPROVED,
+        certificate_no="2025340100A0001234",
+        batch_year=today.year - 1,
+        approved_on=datetime.date(today.year - 1, 5, 1),
+    )
+    page = staff_client.get("/ladder/reminders/").content.decode()
+    assert f'name="renewal" value="{lapsed.pk}"' in page
+    notify = reverse("notifications:qualification_notify")
+    staff_client.post(notify, {"renewal": [lapsed.pk]})
+    staff_client.post(notify, {"renewal": [lapsed.pk]})
+    [n] = Notification.objects.filter(recipient=enterprise_user)
+    assert f"请办理{today.year}年度科技型中小企业评价入库" == n.title
+    assert "2025340100A0001234" in n.body
+    assert not Notification.objects.filter(recipient=outsider_user).exists()
