@@ -300,8 +300,10 @@ def restore_version(paragraph: NarrativeParagraph, history_id: int, *, by) -> Na
     return save_paragraph(paragraph, text=version.text, by=by)
 
 
+@transaction.atomic
 def save_paragraph(paragraph: NarrativeParagraph, *, text: str, by) -> NarrativeParagraph:
-    """Save a staff paragraph; django-simple-history keeps the previous text."""
+    """Save a staff paragraph; django-simple-history keeps the previous text (its history row
+    is written in the same transaction, so the text never changes without it)."""
     paragraph.text = text
     paragraph.updated_by = by
     paragraph._history_user = by
