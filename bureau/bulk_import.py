@@ -20,7 +20,7 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import connections, models
 from django.utils.encoding import force_str
@@ -162,7 +162,11 @@ class BulkResource(BaseResource):
                 continue
             attribute = import_field.attribute
             if "__" in attribute:
-                raise NotImplementedError("bulk imports set direct attributes only")
+                # A resource design error, found when the file's columns are first planned.
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{import_field.column_name}: a bulk import sets the "
+                    f"model's own fields only, not {attribute!r}"
+                )
             model_field = _model_field(model, attribute)
             rule = _blank_rule(model_field) if model_field is not None else None
             self._import_plan.append(

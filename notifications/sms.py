@@ -7,6 +7,7 @@ backend does), so local runs and tests see what would have been sent.
 
 from __future__ import annotations
 
+import abc
 import logging
 from dataclasses import dataclass
 
@@ -22,11 +23,12 @@ class SMSMessage:
     text: str
 
 
-class BaseSMSBackend:
-    """Send one text message; raise any exception to mark the delivery failed."""
+class BaseSMSBackend(abc.ABC):
+    """The interface a provider's backend implements (SMS_BACKEND names it): send one text
+    message; raise any exception to mark the delivery failed."""
 
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 # Messages the logging backend has "sent" in this process (tests read and clear it).
