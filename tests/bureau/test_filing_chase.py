@@ -297,6 +297,8 @@ def test_last_years_tech_smes_not_registered_again_are_notified_once(
         certificate_no="2025340100A0001234",
         batch_year=today.year - 1,
         approved_on=datetime.date(today.year - 1, 5, 1),
+        valid_from=datetime.date(today.year - 1, 1, 1),
+        valid_to=datetime.date(today.year - 1, 12, 31),
     )
     page = staff_client.get("/ladder/reminders/").content.decode()
     assert f'name="renewal" value="{lapsed.pk}"' in page
