@@ -314,3 +314,48 @@ def _seed_demo():
 
 # The whole demo year (`seed_demo`), once per module that asks for it.
 demo_year = once_per_module(_seed_demo)
+
+
+COMMITTED = "committed_demo_year"
+
+
+@pytest.fixture(scope="module")
+def committed_demo_year(django_db_setup, django_db_blocker):
+    """The demo year committed once for a module of browser tests, which the live server's thread
+    reads through a connection of its own (so a rolled-back transaction cannot serve). The
+    module's tests run without a per-test flush: they must not depend on one another's writes
+    (distinct usernames). The module's end flushes, as a transactional test does."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        try:
+            _seed_demo()
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper, except that a test on the committed demo year gets database access
+    without `transactional_db` (whose flush after the test would wipe the module's data)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if COMMITTED in request.fixturenames:
+        blocker = request.getfixturevalue("django_db_blocker")
+        blocker.unblock()
+        try:
+            yield from _with_live_server(request)
+        finally:
+            blocker.restore()
+        return
+    request.getfixturevalue("transactional_db")
+    yield from _with_live_server(request)
+
+
+def _with_live_server(request):
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()

@@ -1,7 +1,6 @@
 """Browser journeys through technology finance, as each role would click them."""
 
 import pytest
-from django.core.management import call_command
 
 from bureau.roles import Role
 from enterprises.demo import demo_code
@@ -9,12 +8,14 @@ from enterprises.models import Enterprise
 from finance.models import FinanceEvent, FinancingNeed
 from tests.factories import EnterpriseAccountFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo year is committed once for the module (tests/conftest.committed_demo_year); each test
+# signs in a user of its own and reads only what the others leave unchanged.
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
+def demo(committed_demo_year):
+    return None
 
 
 def test_leader_reads_the_2024_finance_overview(browser_page, demo):
