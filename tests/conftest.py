@@ -302,14 +302,17 @@ def once_per_module(setup):
             finally:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
+                from tests import demo_snapshot
+
+                demo_snapshot.clear_caches()
 
     return fixture
 
 
 def _seed_demo():
-    from django.core.management import call_command
+    from tests import demo_snapshot
 
-    call_command("seed_demo", verbosity=0)
+    demo_snapshot.seed()
 
 
 # The whole demo year (`seed_demo`), once per module that asks for it.
@@ -326,10 +329,12 @@ def committed_demo_year(django_db_setup, django_db_blocker):
     module's tests run without a per-test flush: they must not depend on one another's writes
     (distinct usernames). The module's end flushes, as a transactional test does."""
     from django.core.management import call_command
+    from django.db import transaction
 
     with django_db_blocker.unblock():
         try:
-            _seed_demo()
+            with transaction.atomic():
+                _seed_demo()
             yield
         finally:
             call_command("flush", interactive=False, verbosity=0)
