@@ -27,5 +27,6 @@ class ExplanationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper())
+            Q(enterprise__name__icontains=value)
+            | Q(enterprise__credit_code__icontains=value.upper())
         )

@@ -19,9 +19,7 @@ urlpatterns = [
         views.explanation_review,
         name="explanation_review",
     ),
-    path(
-        "portal/upstream/explanations/", views.portal_explanations, name="portal_explanations"
-    ),
+    path("portal/upstream/explanations/", views.portal_explanations, name="portal_explanations"),
     path(
         "portal/upstream/explanations/<int:pk>/",
         views.portal_explanation,

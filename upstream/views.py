@@ -204,9 +204,7 @@ def portal_explanation(request, pk: int):
         period = ReportingPeriod.objects.filter(
             year=explanation.year, quarter=explanation.quarter
         ).first()
-        form_url = (
-            reverse("enterprises:portal_quarterly_edit", args=[period.pk]) if period else ""
-        )
+        form_url = reverse("enterprises:portal_quarterly_edit", args=[period.pk]) if period else ""
     return render(
         request,
         "upstream/portal_explanation.html",
