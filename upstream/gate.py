@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bureau.concurrency import OptimisticLockFormMixin, ensure_current
 from enterprises.models import AnnualFigures, QuarterlyFigures
 
 from . import quality
@@ -114,6 +116,11 @@ class Gate:
     def check(self, form: forms.ModelForm) -> bool:
         """After form.is_valid(): True when every failed rule has an explanation; otherwise
         the form carries an error at each failed rule's field and nothing may be saved."""
+        if isinstance(form, OptimisticLockFormMixin):
+            # A stale form is refused as such (StaleEditError, shown by the middleware) before
+            # its figures are checked; the save checks again under the row lock.
+            with transaction.atomic():
+                ensure_current(form.lock_target(), form.submitted_token())
         self.rows = self._rows(form.instance, from_post=True)
         missing = 0
         for row in self.rows:
