@@ -314,3 +314,25 @@ def test_quarterly_swing_against_the_same_quarter_last_year(enterprise_client, e
     QuarterlyFiguresFactory(enterprise=enterprise, period=before, revenue_ytd=Decimal("5000000"))
     refused = enterprise_client.post(f"/portal/quarterly/{now.pk}/", {"revenue_ytd": "2000"})
     assert "较上年同期变化+300.0%" in refused.context["form"].errors["revenue_ytd"][0]
+
+
+def test_the_enterprise_list_keeps_its_query_count(enterprise_client, enterprise):
+    def add(n, start):
+        for i in range(n):
+            Explanation.objects.create(
+                enterprise=enterprise,
+                year=YEAR,
+                quarter=None,
+                rule_code=f"A-TEST-{start + i}",
+                rules_version="quality-2024.1",
+                message="营业收入较上年变化+300.0%",
+                text="说明",
+            )
+
+    url = reverse("upstream:portal_explanations")
+    add(1, 0)
+    few = count_queries(lambda: enterprise_client.get(url))
+    add(12, 1)
+    many = count_queries(lambda: enterprise_client.get(url))
+    assert many == few
+    assert enterprise_client.get(url).content.decode().count("A-TEST-") == 13
