@@ -18,6 +18,7 @@ from bureau.concurrency import ensure_current
 from bureau.models import ApplicationStatus, PeriodStatus, ReportingPeriod
 from bureau.reminders import portal_reminders, profile_parts
 from notifications import events
+from upstream.gate import Gate
 
 from . import eligibility, exports, prescreening, selectors, services, tasks
 from .filters import EnterpriseFilter, PrescreenResultFilter, QualificationFilter
@@ -135,15 +136,27 @@ def portal_quarterly_edit(request, period_id: int):
             {"form": form, "period": period, "read_only": True},
         )
     form = QuarterlyFiguresForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
+    gate = Gate(
+        enterprise=request.enterprise,
+        year=period.year,
+        quarter=period.quarter,
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid() and gate.check(form):
         form.instance.submitted_by = request.user
-        events.submitted(form.save(), by=request.user)
+        with transaction.atomic():
+            saved = form.save()
+            waiting = gate.record(by=request.user)
+        events.submitted(saved, by=request.user)
         messages.success(request, _("%(p)s数据已保存。") % {"p": period})
+        _explained(request, waiting)
         return redirect("enterprises:portal_quarterly")
+    if request.method != "POST":
+        gate.show(instance)
     return render(
         request,
         "enterprises/portal_quarterly_edit.html",
-        {"form": form, "period": period, "read_only": False},
+        {"form": form, "period": period, "read_only": False, "gate": gate},
     )
 
 
@@ -185,15 +198,36 @@ def portal_annual_edit(request, year: int):
             {"form": AnnualFiguresForm(instance=instance), "year": year, "read_only": True},
         )
     form = AnnualFiguresForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        events.submitted(form.save(), by=request.user)
+    gate = Gate(
+        enterprise=request.enterprise,
+        year=year,
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid() and gate.check(form):
+        with transaction.atomic():
+            saved = form.save()
+            waiting = gate.record(by=request.user)
+        events.submitted(saved, by=request.user)
         messages.success(request, _("%(y)s年度数据已保存。") % {"y": year})
+        _explained(request, waiting)
         return redirect("enterprises:portal_annual")
+    if request.method != "POST":
+        gate.show(instance)
     return render(
         request,
         "enterprises/portal_annual_edit.html",
-        {"form": form, "year": year, "read_only": False},
+        {"form": form, "year": year, "read_only": False, "gate": gate},
     )
+
+
+def _explained(request, waiting: int) -> None:
+    """After a save: say that explanations went to the bureau for review (数据核查说明)."""
+    if waiting:
+        messages.info(
+            request,
+            _("已提交%(n)s项数据核查说明，局工作人员审核后会在“数据核查说明”中反馈。")
+            % {"n": waiting},
+        )
 
 
 @enterprise_user_required

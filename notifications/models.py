@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     QUALIFICATION_EXPIRING = "qualification_expiring", _("资质即将到期")
     APPLICATION_STAGE = "application_stage", _("申报状态变更")
     SUBMISSION_HANDLED = "submission_handled", _("提交事项已受理")
+    EXPLANATION_RETURNED = "explanation_returned", _("数据核查说明被退回")
 
 
 class Channel(models.TextChoices):

@@ -14,6 +14,17 @@ def check_specs(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     ]
 
 
+@checks.register()
+def check_rules(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """upstream.E002: every quality rule file in upstream/rules/ loads and validates."""
+    from .quality import problems
+
+    return [
+        checks.Error(problem, hint="See docs/upstream.md, 'The quality gate'.", id="upstream.E002")
+        for problem in problems()
+    ]
+
+
 class UpstreamConfig(AppConfig):
     name = "upstream"
     verbose_name = _("上报数据包")

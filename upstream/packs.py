@@ -1,7 +1,8 @@
 """Upstream packs (上报数据包): a form spec filled from the stored facts of one enterprise or many.
 
 `collect_facts` reads the facts of every enterprise in a fixed number of queries (one for the
-annual figures, one for the fourth-quarter figures, whatever the number of enterprises);
+annual figures, one for the fourth-quarter figures, whatever the number of enterprises), and
+one more reads the quality gate's explanations of the year for the cover;
 `build_pack` evaluates each row's formula per enterprise; `pack_workbook` writes the workbook
 through bureau.spreadsheets (a cover sheet, then one sheet per form table in the spec's row
 order and wording, real numbers in the row's unit).
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from bureau import spreadsheets
 from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
@@ -64,6 +66,7 @@ class EnterprisePack:
     values: dict[str, Decimal | None]  # row key → value in the row's unit
     not_filled: list[Row] = field(default_factory=list)  # facts stored but empty here
     failed_rules: list[str] = field(default_factory=list)
+    explanations: list = field(default_factory=list)  # upstream.Explanation of the year
 
 
 @dataclass
@@ -74,6 +77,26 @@ class Pack:
     enterprises: list[EnterprisePack]
 
 
+def explanations_by_enterprise(enterprises: QuerySet[Enterprise], year: int) -> dict[int, list]:
+    """The quality gate's explanations of the year (annual and each quarter), one query."""
+    from .models import Explanation
+
+    out: dict[int, list] = {}
+    for e in Explanation.objects.filter(enterprise__in=enterprises, year=year).order_by(
+        "enterprise_id", "quarter", "rule_code"
+    ):
+        out.setdefault(e.enterprise_id, []).append(e)
+    return out
+
+
+def explanation_text(e) -> str:
+    """One explanation on the cover: filing, rule, the message, the explanation, its state."""
+    filing = "年度" if e.quarter is None else f"第{e.quarter}季度"
+    with translation.override("zh-hans"):  # the workbook is in the forms' own language
+        status = str(e.get_status_display())
+    return f"[{filing} {e.rule_code} {status}] {e.message} 说明：{e.text}"
+
+
 def not_stored(row: Row) -> bool:
     return row.tree is None or any(not FACTS[f].stored for f in row.facts)
 
@@ -81,6 +104,7 @@ def not_stored(row: Row) -> bool:
 def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack:
     enterprises = enterprises.order_by("name", "pk")
     facts = collect_facts(enterprises, year)
+    explained = explanations_by_enterprise(enterprises, year)
     missing_everywhere = [r for r in spec.rows if not_stored(r)]
     packs = []
     for enterprise in enterprises:
@@ -93,6 +117,7 @@ def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack
         pack.failed_rules = [
             text for text, tree in spec.balance_rules if expressions.holds(tree, values) is False
         ]
+        pack.explanations = explained.get(enterprise.pk, [])
         packs.append(pack)
     return Pack(spec=spec, year=year, not_stored=missing_everywhere, enterprises=packs)
 
@@ -132,6 +157,7 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
             "缺少的必填指标（企业未填报）",
             "缺少项数（含尚未存储）",
             "平衡关系不符",
+            "数据核查说明",
         ],
         rows=[
             [
@@ -140,10 +166,11 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
                 "；".join(_row_label(r) for r in p.not_filled) or "无",
                 len(p.not_filled) + len(required_missing),
                 "；".join(p.failed_rules) or "无",
+                "\n".join(explanation_text(e) for e in p.explanations) or "无",
             ]
             for p in pack.enterprises
         ],
-        widths=(24, 36, 60, 16, 40),
+        widths=(24, 36, 60, 16, 40, 80),
     )
 
 

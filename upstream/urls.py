@@ -13,4 +13,16 @@ urlpatterns = [
         name="enterprise_pack",
     ),
     path("portal/upstream/", views.portal_packs, name="portal_packs"),
+    path("upstream/explanations/", views.explanation_queue, name="explanations"),
+    path(
+        "upstream/explanations/<int:pk>/review/",
+        views.explanation_review,
+        name="explanation_review",
+    ),
+    path("portal/upstream/explanations/", views.portal_explanations, name="portal_explanations"),
+    path(
+        "portal/upstream/explanations/<int:pk>/",
+        views.portal_explanation,
+        name="portal_explanation",
+    ),
 ]

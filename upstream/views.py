@@ -1,20 +1,31 @@
 """Upstream packs on the web: staff download one enterprise's pack from its page or a filtered
-set in bulk; an enterprise downloads its own (another enterprise's id is a 404)."""
+set in bulk; an enterprise downloads its own (another enterprise's id is a 404). Also the
+quality gate's explanations: the staff review queue and the enterprise's own list."""
 
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from bureau.access import BUREAU_ROLES, enterprise_user_required, role_required
+from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.models import ReportingPeriod
 from bureau.roles import Role
 from bureau.spreadsheets import XLSX_CONTENT_TYPE
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 from enterprises.selectors import enterprise_list_for_user
 
-from . import packs, specs
+from . import packs, services, specs
+from .filters import ExplanationFilter
+from .models import Explanation, ExplanationStatus
 
 
 def _spec(code: str) -> specs.Spec:
@@ -106,4 +117,96 @@ def bulk(request):
             "specs": list(specs.registry().values()),
             "years": list(range(this_year - 1, this_year - 6, -1)),
         },
+    )
+
+
+# --- The quality gate's explanations (数据核查说明) ---------------------------------------------
+
+EXPLANATION_PAGE = 50
+
+
+@role_required(*BUREAU_ROLES)
+def explanation_queue(request):
+    """Staff review queue: every explanation, pending first by default; leadership reads only."""
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = ExplanationStatus.PENDING
+    flt = ExplanationFilter(
+        data,
+        queryset=Explanation.objects.select_related("enterprise", "reviewer").order_by(
+            "-updated_at", "-pk"
+        ),
+    )
+    page = Paginator(flt.qs, EXPLANATION_PAGE).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "upstream/explanation_queue.html",
+        {
+            "filter": flt,
+            "page": page,
+            "query": query.urlencode(),
+            "can_review": request.user.role in EDITOR_ROLES,
+        },
+    )
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def explanation_review(request, pk: int):
+    explanation = get_object_or_404(Explanation, pk=pk)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    action = request.POST.get("action")
+    if action not in ("accept", "return"):
+        raise Http404
+    try:
+        services.review(
+            explanation.pk,
+            revision=revision,
+            accept=action == "accept",
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if action == "accept":
+            messages.success(request, _("已认可该说明。"))
+        else:
+            messages.success(request, _("已退回该说明，并已通知企业。"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("upstream:explanations")
+    return redirect(back)
+
+
+@enterprise_user_required
+def portal_explanations(request):
+    """The user's own enterprise's explanations and their review state."""
+    rows = Explanation.objects.filter(enterprise=request.enterprise).order_by(
+        "-year", "-quarter", "rule_code"
+    )
+    return render(request, "upstream/portal_explanations.html", {"rows": rows})
+
+
+@enterprise_user_required
+def portal_explanation(request, pk: int):
+    """One explanation of the user's own enterprise (another enterprise's id is a 404)."""
+    explanation = get_object_or_404(Explanation, pk=pk, enterprise=request.enterprise)
+    if explanation.quarter is None:
+        form_url = reverse("enterprises:portal_annual_edit", args=[explanation.year])
+    else:
+        period = ReportingPeriod.objects.filter(
+            year=explanation.year, quarter=explanation.quarter
+        ).first()
+        form_url = reverse("enterprises:portal_quarterly_edit", args=[period.pk]) if period else ""
+    return render(
+        request,
+        "upstream/portal_explanation.html",
+        {"e": explanation, "form_url": form_url},
     )

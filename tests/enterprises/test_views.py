@@ -126,7 +126,7 @@ def test_portal_annual_figures_saved_for_own_enterprise(enterprise_client, enter
     response = enterprise_client.post(
         "/portal/annual/2024/",
         {
-            "revenue": "5000000",
+            "revenue": "500",  # 万元 (5,000,000 万元 for 40 people fails the quality gate)
             "employees": "40",
             "tech_staff": "12",
             "invention_patents": "1",

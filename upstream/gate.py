@@ -1,0 +1,183 @@
+"""The quality gate on the portal's figures forms: the annual (AnnualFigures) and quarterly
+(QuarterlyFigures) edit views run the rules of upstream.quality on what was typed before
+saving it. A failed rule is shown at its field with its message and a box for the
+explanation (说明); the submission is refused (nothing is saved) until every failed rule has
+one, and accepted with them. The explanations are stored (upstream.Explanation) for staff to
+review; a rule that passes after a correction drops its explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bureau.concurrency import OptimisticLockFormMixin, ensure_current
+from enterprises.models import AnnualFigures, QuarterlyFigures
+
+from . import quality
+from .models import Explanation, ExplanationStatus
+
+MAX_TEXT = 2000
+FIELD_PREFIX = "explain-"
+
+
+@dataclass
+class GateRow:
+    failure: quality.Failure
+    text: str
+    error: str
+    existing: Explanation | None
+
+    @property
+    def name(self) -> str:
+        return FIELD_PREFIX + self.failure.code
+
+    @property
+    def message(self) -> str:
+        return self.failure.message()
+
+
+class Gate:
+    """One filing's gate: an enterprise's year (`quarter` None) or a quarter of a year."""
+
+    def __init__(self, *, enterprise, year: int, quarter: int | None = None, data=None):
+        self.enterprise = enterprise
+        self.year = year
+        self.quarter = quarter
+        self.scope = "annual" if quarter is None else "quarterly"
+        self.ruleset = quality.ruleset_for(year)
+        self.data = data
+        self.existing = {
+            e.rule_code: e
+            for e in Explanation.objects.filter(enterprise=enterprise, year=year, quarter=quarter)
+        }
+        self.rows: list[GateRow] = []
+
+    # --- values ---------------------------------------------------------------------------
+
+    def _own(self, record) -> dict[str, Decimal | None]:
+        if record is None:
+            return {}
+        return {
+            name: quality.as_decimal(getattr(record, field))
+            for name, field in quality.base_names(self.scope).items()
+        }
+
+    def values(self, instance) -> dict[str, Decimal | None]:
+        """The scope's names over the typed figures, last year's and last quarter's."""
+        values = self._own(instance)
+        if self.scope == "annual":
+            last = AnnualFigures.objects.filter(
+                enterprise=self.enterprise, year=self.year - 1
+            ).first()
+            previous = {"last_year_": last}
+        else:
+            figures = QuarterlyFigures.objects.filter(enterprise=self.enterprise)
+            previous = {
+                "last_year_": figures.filter(
+                    period__year=self.year - 1, period__quarter=self.quarter
+                ).first(),
+                "last_quarter_": None
+                if self.quarter == 1
+                else figures.filter(period__year=self.year, period__quarter=self.quarter - 1)
+                .first(),
+            }  # fmt: skip
+        for prefix, record in previous.items():
+            for name, value in self._own(record).items():
+                values[prefix + name] = value
+            if record is None:
+                for name in quality.base_names(self.scope):
+                    values[prefix + name] = None
+        return values
+
+    def _rows(self, instance, *, from_post: bool) -> list[GateRow]:
+        failures = quality.evaluate(self.ruleset, self.scope, self.values(instance))
+        rows = []
+        for failure in failures:
+            existing = self.existing.get(failure.code)
+            if from_post:
+                text = (self.data.get(FIELD_PREFIX + failure.code) or "").strip()
+            else:
+                text = existing.text if existing is not None else ""
+            rows.append(GateRow(failure=failure, text=text, error="", existing=existing))
+        return rows
+
+    # --- the form --------------------------------------------------------------------------
+
+    def show(self, instance) -> None:
+        """On opening the form: the rules the saved figures fail, with the explanations given."""
+        if instance.pk is not None:
+            self.rows = self._rows(instance, from_post=False)
+
+    def check(self, form: forms.ModelForm) -> bool:
+        """After form.is_valid(): True when every failed rule has an explanation; otherwise
+        the form carries an error at each failed rule's field and nothing may be saved."""
+        if isinstance(form, OptimisticLockFormMixin):
+            # A stale form is refused as such (StaleEditError, shown by the middleware) before
+            # its figures are checked; the save checks again under the row lock.
+            with transaction.atomic():
+                ensure_current(form.lock_target(), form.submitted_token())
+        self.rows = self._rows(form.instance, from_post=True)
+        missing = 0
+        for row in self.rows:
+            if not row.text:
+                row.error = _("请填写说明，或更正上面的数据。")
+            elif len(row.text) > MAX_TEXT:
+                row.error = _("说明不能超过%(n)s字。") % {"n": MAX_TEXT}
+            else:
+                continue
+            missing += 1
+            field = row.failure.field if row.failure.field in form.fields else None
+            form.add_error(
+                field,
+                _("%(m)s 数据无误的，请在下方“数据核查”中填写说明。") % {"m": row.message},
+            )
+        if missing:
+            form.add_error(
+                None,
+                _(
+                    "有%(n)s项数据核查未通过，数据未保存。请更正数据，"
+                    "或在下方“数据核查”中逐项填写说明后再提交。"
+                )
+                % {"n": missing},
+            )
+        return not missing
+
+    def record(self, *, by) -> int:
+        """Store the explanations of the saved figures (inside the save's transaction);
+        returns how many are new or changed and wait for review."""
+        codes = [row.failure.code for row in self.rows]
+        Explanation.objects.filter(
+            enterprise=self.enterprise, year=self.year, quarter=self.quarter
+        ).exclude(rule_code__in=codes).delete()
+        waiting = 0
+        for row in self.rows:
+            failure, existing = row.failure, row.existing
+            if existing is None:
+                Explanation.objects.create(
+                    enterprise=self.enterprise,
+                    year=self.year,
+                    quarter=self.quarter,
+                    rule_code=failure.code,
+                    rules_version=self.ruleset.version,
+                    message=failure.message_zh(),
+                    values=failure.seen,
+                    text=row.text,
+                    submitted_by=by,
+                )
+                waiting += 1
+            elif existing.text != row.text or existing.values != failure.seen:
+                existing.text = row.text
+                existing.values = failure.seen
+                existing.message = failure.message_zh()
+                existing.rules_version = self.ruleset.version
+                existing.status = ExplanationStatus.PENDING
+                existing.revision += 1
+                existing.submitted_by = by
+                existing.save()
+                waiting += 1
+        return waiting
