@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from bureau import spreadsheets
 from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 
-from . import expressions
+from . import evidence, expressions
 from .facts import FACTS
 from .specs import Row, Spec
 
@@ -94,6 +94,8 @@ def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack
             text for text, tree in spec.balance_rules if expressions.holds(tree, values) is False
         ]
         packs.append(pack)
+    # Evidence locker (证明材料): the documents behind each enterprise's reported facts.
+    evidence.attach(packs, spec.facts, year, facts)
     return Pack(spec=spec, year=year, not_stored=missing_everywhere, enterprises=packs)
 
 
@@ -132,6 +134,7 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
             "缺少的必填指标（企业未填报）",
             "缺少项数（含尚未存储）",
             "平衡关系不符",
+            *evidence.HEADERS,
         ],
         rows=[
             [
@@ -140,10 +143,11 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
                 "；".join(_row_label(r) for r in p.not_filled) or "无",
                 len(p.not_filled) + len(required_missing),
                 "；".join(p.failed_rules) or "无",
+                *evidence.cells(p),
             ]
             for p in pack.enterprises
         ],
-        widths=(24, 36, 60, 16, 40),
+        widths=(24, 36, 60, 16, 40, 60, 40),
     )
 
 
