@@ -50,7 +50,10 @@ def test_enterprise_users_cannot_use_bureau_pages(enterprise_client, theirs):
     assert enterprise_client.get(reverse("evidence:list")).status_code == 403
     link = reverse("evidence:link_qualification", args=[q.pk])
     assert enterprise_client.post(link, {"documents": [theirs.pk]}).status_code == 403
-    assert enterprise_client.post(reverse("evidence:notify"), {"document": [theirs.pk]}).status_code == 403
+    assert (
+        enterprise_client.post(reverse("evidence:notify"), {"document": [theirs.pk]}).status_code
+        == 403
+    )
     assert not q.evidence_documents.exists()
 
 
@@ -62,16 +65,18 @@ def test_leadership_reads_and_downloads_but_cannot_upload_or_link(
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     before = len(stored_files(private_root))
     assert leader_client.get(reverse("evidence:portal_list")).status_code == 403
-    refused = leader_client.post(
-        reverse("evidence:portal_list"), {**form_data(), "file": upload()}
-    )
+    refused = leader_client.post(reverse("evidence:portal_list"), {**form_data(), "file": upload()})
     assert refused.status_code == 403
     assert EvidenceDocument.objects.count() == 1 and len(stored_files(private_root)) == before
     q = ApprovedQualificationFactory(enterprise=enterprise)
     link = reverse("evidence:link_qualification", args=[q.pk])
     assert leader_client.post(link, {"documents": [theirs.pk]}).status_code == 403
-    assert leader_client.post(reverse("evidence:notify"), {"document": [theirs.pk]}).status_code == 403
-    assert leader_client.post(reverse("evidence:portal_delete", args=[theirs.pk])).status_code == 403
+    assert (
+        leader_client.post(reverse("evidence:notify"), {"document": [theirs.pk]}).status_code == 403
+    )
+    assert (
+        leader_client.post(reverse("evidence:portal_delete", args=[theirs.pk])).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("persona", ["staff_client", "leader_client", "enterprise_client"])

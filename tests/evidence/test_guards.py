@@ -35,7 +35,11 @@ def test_real_documents_pass(name, content):
         ("炸弹.zip", zip_bomb(), "不支持的文件类型“.zip”"),
         ("setup.exe", EXE, "不支持的文件类型“.exe”"),
         ("空.pdf", b"", "文件为空"),
-        ("脚本.pdf", PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript"), "可执行内容"),
+        (
+            "脚本.pdf",
+            PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript"),
+            "可执行内容",
+        ),
     ],
 )
 def test_refused_with_a_chinese_reason(name, content, message):
@@ -66,9 +70,7 @@ def test_spreadsheet_uploads_still_refuse_documents():
         ("财务报表.pdf", PNG, "内容实为PNG 图片"),
     ],
 )
-def test_portal_refuses_and_stores_nothing(
-    enterprise_client, private_root, name, content, message
-):
+def test_portal_refuses_and_stores_nothing(enterprise_client, private_root, name, content, message):
     response = enterprise_client.post(
         reverse("evidence:portal_list"), {**form_data(), "file": upload(name, content)}
     )
@@ -79,9 +81,7 @@ def test_portal_refuses_and_stores_nothing(
 
 
 @pytest.mark.django_db
-def test_portal_refuses_an_oversize_file_before_storing(
-    enterprise_client, private_root, settings
-):
+def test_portal_refuses_an_oversize_file_before_storing(enterprise_client, private_root, settings):
     settings.UPLOAD_MAX_DOCUMENT_BYTES = 1024
     response = enterprise_client.post(
         reverse("evidence:portal_list"),
