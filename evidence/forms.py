@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bureau.concurrency import OptimisticLockFormMixin
 from bureau.formfields import BureauForm, BureauModelForm
 from bureau.uploads import DOCUMENT_KINDS, guard_upload
+from enterprises.models import Qualification
 from upstream.facts import FACTS
 
 from .models import DocumentType, EvidenceDocument
@@ -83,7 +84,7 @@ class LinkForm(BureauForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, qualification, **kwargs) -> None:
+    def __init__(self, *args, qualification: Qualification, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = EvidenceDocument.objects.filter(
             enterprise_id=qualification.enterprise_id
