@@ -101,14 +101,15 @@ def portal_reminders(enterprise) -> list[tuple[str, str]]:
 
 
 def pack_evidence(
-    enterprise_ids: Iterable[int], year: int, facts: Iterable[str]
+    enterprise_ids: Iterable[int] | QuerySet, year: int, facts: Iterable[str]
 ) -> dict[int, list[EvidenceDocument]]:
     """{enterprise id: documents supporting any of `facts` for `year`} (one query for any
     number of enterprises; JSON list containment is filtered in Python, as SQLite and
     PostgreSQL spell it differently)."""
     wanted = set(facts)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    candidates = EvidenceDocument.objects.filter(enterprise_id__in=list(enterprise_ids)).filter(
+    ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)
+    candidates = EvidenceDocument.objects.filter(enterprise_id__in=ids).filter(
         Q(year=year)
         | Q(year__isnull=True)
         & (Q(valid_from__isnull=True) | Q(valid_from__lte=end))

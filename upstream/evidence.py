@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from .facts import FACTS
 
 HEADERS = ["证明材料（类型 编号 有效期）", "缺少证明材料的指标"]
@@ -34,12 +36,17 @@ def document_text(document) -> str:
 
 
 def attach(
-    enterprise_packs: Sequence, spec_facts: set[str], year: int, facts: Mapping[int, Mapping]
+    enterprise_packs: Sequence,
+    spec_facts: set[str],
+    year: int,
+    facts: Mapping[int, Mapping],
+    enterprises: QuerySet,
 ) -> None:
-    """Set `.evidence` (documents) and `.evidence_missing` (fact labels) on each pack."""
+    """Set `.evidence` (documents) and `.evidence_missing` (fact labels) on each pack of the
+    `enterprises` queryset (read as a subquery: no parameter per enterprise)."""
     from evidence.selectors import pack_evidence
 
-    by_enterprise = pack_evidence([p.enterprise.pk for p in enterprise_packs], year, spec_facts)
+    by_enterprise = pack_evidence(enterprises.values("pk"), year, spec_facts)
     for pack in enterprise_packs:
         known: Mapping[str, Decimal | None] = facts.get(pack.enterprise.pk, {})
         reported = sorted(f for f in spec_facts if known.get(f) is not None)

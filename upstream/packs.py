@@ -95,7 +95,7 @@ def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack
         ]
         packs.append(pack)
     # Evidence locker (证明材料): the documents behind each enterprise's reported facts.
-    evidence.attach(packs, spec.facts, year, facts)
+    evidence.attach(packs, spec.facts, year, facts, enterprises)
     return Pack(spec=spec, year=year, not_stored=missing_everywhere, enterprises=packs)
 
 

@@ -88,6 +88,8 @@ def test_each_download_writes_one_audit_entry(request, persona, theirs):
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
         assert response["Cache-Control"] == "private, no-store"
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
         b"".join(response.streaming_content)
     events = list(SecurityEvent.objects.filter(kind=EventKind.DOWNLOAD).order_by("pk"))
     assert len(events) == 2  # one per download, not one more from the middleware

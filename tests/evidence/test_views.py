@@ -26,7 +26,7 @@ def test_enterprise_uploads_a_document_with_its_facts(
     enterprise_client, enterprise, enterprise_user, private_root
 ):
     response = enterprise_client.post(
-        reverse("evidence:portal_list"), {**form_data(), "file": upload("专项审计.pdf")}
+        reverse("evidence:portal_list"), {**form_data(), "file": upload("专项审计.pdf", content_type="text/html")}
     )
     assert response.status_code == 302
     doc = EvidenceDocument.objects.get()
@@ -34,6 +34,7 @@ def test_enterprise_uploads_a_document_with_its_facts(
     assert doc.doc_type == DocumentType.RD_AUDIT_REPORT and doc.year == 2024
     assert doc.facts == ["rd_expense", "rd_personnel"]
     assert doc.original_name == "专项审计.pdf" and doc.size == len(PDF)
+    assert doc.content_type == "application/pdf"  # from the checked kind, not the browser
     assert [p.read_bytes() for p in stored_files(private_root)] == [PDF]
     page = enterprise_client.get(reverse("evidence:portal_list")).content.decode()
     assert "2024年度研发费用专项审计报告" in page and "研发费用：人员人工" in page
