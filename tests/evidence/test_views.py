@@ -26,7 +26,8 @@ def test_enterprise_uploads_a_document_with_its_facts(
     enterprise_client, enterprise, enterprise_user, private_root
 ):
     response = enterprise_client.post(
-        reverse("evidence:portal_list"), {**form_data(), "file": upload("专项审计.pdf", content_type="text/html")}
+        reverse("evidence:portal_list"),
+        {**form_data(), "file": upload("专项审计.pdf", content_type="text/html")},
     )
     assert response.status_code == 302
     doc = EvidenceDocument.objects.get()
