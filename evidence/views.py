@@ -6,14 +6,17 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bureau.access import BUREAU_ROLES, EDITOR_ROLES, enterprise_user_required, role_required
+from bureau.concurrency import annotate_edit_tokens, ensure_current, posted_token
 from bureau.roles import Role
 from enterprises.selectors import qualification_get_for_user
 
@@ -50,8 +53,11 @@ def portal_list(request):
         document = services.save_document(form, enterprise=enterprise, by=request.user)
         messages.success(request, _("证明材料「%(t)s」已上传。") % {"t": document.title})
         return redirect("evidence:portal_list")
-    qs = EvidenceDocument.objects.filter(enterprise=enterprise).order_by(
-        "doc_type", "-issued_on", "-pk"
+    # Each row's delete form carries its stale-form token: one subquery, not one per row.
+    qs = annotate_edit_tokens(
+        EvidenceDocument.objects.filter(enterprise=enterprise).order_by(
+            "doc_type", "-issued_on", "-pk"
+        )
     )
     return render(
         request,
@@ -76,7 +82,10 @@ def portal_edit(request, pk: int):
 @require_POST
 def portal_delete(request, pk: int):
     document = selectors.document_get_for_user(user=request.user, pk=pk)
-    services.delete_document(document)
+    # A delete from a page opened before someone changed the document is refused too.
+    with transaction.atomic():
+        ensure_current(document, posted_token(request), next_url=reverse("evidence:portal_list"))
+        services.delete_document(document)
     messages.success(request, _("证明材料「%(t)s」已删除。") % {"t": document.title})
     return redirect("evidence:portal_list")
 

@@ -117,7 +117,9 @@ def test_delete_removes_row_and_file(
     doc = make_document(enterprise)
     path = private_root / doc.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        response = enterprise_client.post(reverse("evidence:portal_delete", args=[doc.pk]))
+        response = enterprise_client.post(
+            reverse("evidence:portal_delete", args=[doc.pk]), token(doc)
+        )
     assert response.status_code == 302
     assert not EvidenceDocument.objects.exists() and not path.exists()
 
@@ -239,3 +241,15 @@ def test_portal_page_in_both_languages(enterprise_client, enterprise, language, 
     body = enterprise_client.get(reverse("evidence:portal_list")).content.decode()
     for text in texts:
         assert text in body, text
+
+
+def test_a_stale_delete_is_refused(enterprise_client, enterprise):
+    doc = make_document(enterprise)
+    stale = token(doc)
+    doc.title = "他人刚改过"
+    doc.save()
+    response = enterprise_client.post(reverse("evidence:portal_delete", args=[doc.pk]), stale)
+    assert response.status_code == 302
+    assert EvidenceDocument.objects.filter(pk=doc.pk).exists()
+    page = enterprise_client.get(response["Location"]).content.decode()
+    assert "保存未生效" in page
