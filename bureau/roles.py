@@ -33,7 +33,16 @@ class Role(enum.Enum):
 
 # Apps whose models bureau staff may change in the admin. Leadership gets only "view" on
 # them; enterprise users get no model permission at all (their pages check ownership instead).
-DOMAIN_APPS = ("bureau", "enterprises", "incubation", "digital", "talent", "finance", "reports")
+DOMAIN_APPS = (
+    "bureau",
+    "enterprises",
+    "incubation",
+    "digital",
+    "talent",
+    "finance",
+    "reports",
+    "evidence",
+)
 STAFF_EXCLUDED_MODELS = {("bureau", "user")}
 # Permissions that no role group receives automatically: staff need them granted one by one
 # (personal data of the talent roster; other people's contact data: bureau.personal_data).

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "upstream",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.daily_notices",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Evidence-locker documents about to expire: each enterprise told once per document.
+    "evidence-expiring": {
+        "task": "evidence.tasks.notify_expiring_documents",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # E-mails and SMS left pending by a refused task or a transient failure.
     "notification-sweep": {"task": "notifications.tasks.sweep_deliveries", "schedule": 300.0},
     # Fails exports whose worker is gone (also run on each export request and status poll).
@@ -430,6 +436,14 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Zip-based uploads (.xlsx, .docx): parts, and bytes once inflated (bureau/uploads.py).
 UPLOAD_MAX_ZIP_ENTRIES = env.int("UPLOAD_MAX_ZIP_ENTRIES", default=2000)
 UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+# Scanned documents of the evidence locker (PDF, JPEG, PNG): the largest one accepted.
+UPLOAD_MAX_DOCUMENT_BYTES = env.int("UPLOAD_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+# Where the evidence locker keeps its files: outside MEDIA_ROOT and STATIC_ROOT, never served
+# by URL; only evidence's download view reads them (access checked, each download logged).
+EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence"))
+# Documents whose validity ends within this many days are on the ladder reminders page and
+# their enterprise is told once (evidence.tasks.notify_expiring_documents).
+EVIDENCE_EXPIRING_DAYS = env.int("EVIDENCE_EXPIRING_DAYS", default=90)
 
 # An enterprise figure's deadline reminder and the like: how far ahead "expiring soon" looks.
 EXPIRING_SOON_DAYS = 180

@@ -11,7 +11,12 @@ command and its task, the Word template upload):
   nested inside (a zip, or a part that starts like one), a declared uncompressed total of at most
   `UPLOAD_MAX_UNCOMPRESSED_BYTES`, and the same bound on what the entries really inflate to,
   counted while streaming so a header that lies stops the check at the limit, not at the end;
-- csv: UTF-8 (with or without BOM), no NUL bytes.
+- csv: UTF-8 (with or without BOM), no NUL bytes;
+- documents (the evidence locker's PDF, JPEG and PNG scans): at most
+  `UPLOAD_MAX_DOCUMENT_BYTES`, the content must start with its kind's magic bytes (`%PDF-`,
+  JPEG's SOI marker, PNG's signature), so a renamed .exe, zip (a zip bomb included) or any
+  other file is refused before it is stored; a PDF that declares JavaScript or a launch action
+  is refused as well.
 
 `check_*` functions are plain (limits as arguments) so tests can run them in a subprocess under
 a small memory ceiling; `guard_upload` reads the limits from settings and raises a Django
@@ -35,7 +40,37 @@ MAIN_CONTENT_TYPE = {
     ".docx": "wordprocessingml.document.main+xml",
 }
 READ_CHUNK = 1 << 16
-KIND_LABELS = {".xlsx": "Excel（.xlsx）", ".docx": "Word（.docx）", ".csv": "CSV"}
+KIND_LABELS = {
+    ".xlsx": "Excel（.xlsx）",
+    ".docx": "Word（.docx）",
+    ".csv": "CSV",
+    ".pdf": "PDF",
+    ".jpg": "JPEG 图片",
+    ".jpeg": "JPEG 图片",
+    ".png": "PNG 图片",
+}
+# Documents stored as they are (never parsed): what each kind's content starts with.
+DOCUMENT_MAGIC = {
+    ".pdf": b"%PDF-",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
+DOCUMENT_KINDS = frozenset(DOCUMENT_MAGIC)
+# What a refused document really is, when its first bytes say so (for the message).
+KNOWN_MAGIC = (
+    (b"MZ", "Windows 可执行程序（.exe/.dll）"),
+    (b"\x7fELF", "可执行程序（ELF）"),
+    (ZIP_MAGIC, "压缩文件（.zip 等）"),
+    (b"Rar!", "压缩文件（.rar）"),
+    (b"7z\xbc\xaf\x27\x1c", "压缩文件（.7z）"),
+    (b"\x1f\x8b", "压缩文件（.gz）"),
+    (b"%PDF-", "PDF 文件"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"\x89PNG", "PNG 图片"),
+)
+# PDF actions that run something when the file is opened.
+PDF_ACTIVE = (b"/JavaScript", b"/Launch")
 
 
 @dataclass(frozen=True)
@@ -43,6 +78,7 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_entries: int = 2_000
     max_uncompressed: int = 300 * 1024 * 1024
+    max_document_bytes: int = 20 * 1024 * 1024
 
 
 class UploadRefused(ValueError):
@@ -64,11 +100,35 @@ def check_kind(name: str, allowed: set[str]) -> str:
     return kind
 
 
-def check_size(size: int, limits: Limits) -> None:
-    if size > limits.max_bytes:
+def check_size(size: int, limits: Limits, kind: str = "") -> None:
+    ceiling = limits.max_document_bytes if kind in DOCUMENT_KINDS else limits.max_bytes
+    if size > ceiling:
         raise UploadRefused(
-            f"文件过大（{size / 1048576:.1f} MB），上限为 {limits.max_bytes / 1048576:.0f} MB。"
+            f"文件过大（{size / 1048576:.1f} MB），上限为 {ceiling / 1048576:.0f} MB。"
         )
+    if size == 0 and kind in DOCUMENT_KINDS:
+        raise UploadRefused("文件为空（0 字节），请重新选择文件。")
+
+
+def check_document(fp: BinaryIO, kind: str, limits: Limits) -> None:
+    """A PDF/JPEG/PNG by its content: its magic bytes, and no active content in a PDF."""
+    head = fp.read(16)
+    if not head.startswith(DOCUMENT_MAGIC[kind]):
+        actual = next((label for magic, label in KNOWN_MAGIC if head.startswith(magic)), None)
+        label = KIND_LABELS[kind]
+        if actual:
+            raise UploadRefused(
+                f"文件内容与扩展名不符：扩展名为 {kind}，内容实为{actual}，不予接收。"
+            )
+        raise UploadRefused(f"文件内容与扩展名不符：不是有效的{label}文件。")
+    if kind == ".pdf":
+        data = head + fp.read(limits.max_document_bytes)
+        for marker in PDF_ACTIVE:
+            if marker in data:
+                raise UploadRefused(
+                    "PDF 文件含有可执行内容（JavaScript 或启动动作），不予接收；"
+                    "请打印为普通 PDF 后上传。"
+                )
 
 
 def check_archive(fp: BinaryIO, kind: str, limits: Limits) -> None:
@@ -146,13 +206,15 @@ def check_csv(fp: BinaryIO, limits: Limits) -> None:
 def check_file(fp: BinaryIO, name: str, size: int, allowed: set[str], limits: Limits) -> None:
     """All the checks, in order: type by name, size, then the content (rewound afterwards)."""
     kind = check_kind(name, allowed)
-    check_size(size, limits)
+    check_size(size, limits, kind)
     start = fp.tell()
     try:
         if kind in MAIN_CONTENT_TYPE:
             check_archive(fp, kind, limits)
         elif kind == ".csv":
             check_csv(fp, limits)
+        elif kind in DOCUMENT_KINDS:
+            check_document(fp, kind, limits)
     finally:
         fp.seek(start)
 
@@ -164,6 +226,7 @@ def settings_limits() -> Limits:
         max_bytes=settings.UPLOAD_MAX_BYTES,
         max_entries=settings.UPLOAD_MAX_ZIP_ENTRIES,
         max_uncompressed=settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+        max_document_bytes=settings.UPLOAD_MAX_DOCUMENT_BYTES,
     )
 
 

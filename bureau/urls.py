@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("upstream.urls")),
+    path("", include("evidence.urls")),
     # The admin's own password-only form is not a way in: sign-in is the two-step page.
     path(
         "admin/login/",

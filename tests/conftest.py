@@ -5,6 +5,8 @@ every ownership test is one line: ask for the other's record by id.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,6 +27,9 @@ settings.PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     *[h for h in PRODUCTION_HASHERS if not h.endswith("MD5PasswordHasher")],
 ]
+
+# Files a test stores in the evidence locker go to a scratch directory, never under var/.
+settings.EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-test-"))
 
 
 def require_service(name: str, available: bool, why: str = "") -> None:

@@ -20,7 +20,7 @@ from django.utils import translation
 from bureau import spreadsheets
 from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 
-from . import expressions
+from . import evidence, expressions
 from .facts import FACTS
 from .specs import Row, Spec
 
@@ -119,6 +119,8 @@ def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack
         ]
         pack.explanations = explained.get(enterprise.pk, [])
         packs.append(pack)
+    # Evidence locker (证明材料): the documents behind each enterprise's reported facts.
+    evidence.attach(packs, spec.facts, year, facts, enterprises)
     return Pack(spec=spec, year=year, not_stored=missing_everywhere, enterprises=packs)
 
 
@@ -158,6 +160,7 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
             "缺少项数（含尚未存储）",
             "平衡关系不符",
             "数据核查说明",
+            *evidence.HEADERS,
         ],
         rows=[
             [
@@ -167,10 +170,11 @@ def cover_sheet(pack: Pack) -> spreadsheets.Sheet:
                 len(p.not_filled) + len(required_missing),
                 "；".join(p.failed_rules) or "无",
                 "\n".join(explanation_text(e) for e in p.explanations) or "无",
+                *evidence.cells(p),
             ]
             for p in pack.enterprises
         ],
-        widths=(24, 36, 60, 16, 40, 80),
+        widths=(24, 36, 60, 16, 40, 80, 60, 40),
     )
 
 

@@ -223,8 +223,8 @@ def test_profile_query_count_is_constant(leader_client, django_assert_num_querie
     QualificationFactory.create_batch(n, enterprise=enterprise)
     # session + user + groups; enterprise; annual; quarterly; qualifications; transitions;
     # kinds; annual (facts); titles; profile; the other apps' sections (incubation 3,
-    # digital 3, talent 3, finance 2); session save (3).
-    with django_assert_num_queries(26):
+    # digital 3, talent 3, finance 2, evidence 1); session save (3).
+    with django_assert_num_queries(27):
         leader_client.get(reverse("enterprises:detail", args=[enterprise.pk]))
 
 
