@@ -24,6 +24,11 @@ grow with the records; and it runs only for rows changed after the day (their
 `status_changed_at`, or `updated_at` where the model keeps one, and not for rows entered after
 the day and unchanged since), so a past year costs little more than the current one. The history lookups are indexed: ApplicationTransition on
 (content_type, object_id, at), simple-history tables on the record's id.
+
+Filter on the values then through `matching_then` rather than on the `_then` annotations
+alone: PostgreSQL cannot estimate a CASE over subqueries, guesses a few rows, and joins a
+filtered set of enterprises against them by a nested loop that grows with the square of the
+rows (issue 16: 9 s for the industry-filtered dashboard at 10,000 enterprises).
 """
 
 from __future__ import annotations
