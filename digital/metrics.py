@@ -19,6 +19,7 @@ Statuses are read as of the period's end through bureau.asof, inside the same qu
 """
 
 import datetime
+from collections.abc import Collection
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -76,16 +77,83 @@ def meetings(year: int, quarter: int | None = None):
     )
 
 
-def figures(year: int, quarter: int | None = None) -> list[Figure]:
-    """Section 二's figures; 9 queries whatever the number of records."""
-    start, end = datetime.date(year, 1, 1), _end(year, quarter)
+ASSESSED = "digital.assessed_enterprises"
+LEVELS = "digital.levels."
+
+
+def _wants(keys: Collection[str] | None, prefix: str) -> bool:
+    """Whether `keys` ask for a figure whose key begins with `prefix` (a key ending in "."
+    stands for every key it begins, as in reports.selectors.collect)."""
+    return keys is None or any(
+        k.startswith(prefix) or (k.endswith(".") and prefix.startswith(k)) for k in keys
+    )
+
+
+def _wants_others(keys: Collection[str] | None) -> bool:
+    """Whether `keys` ask for a figure other than the assessed enterprises and the levels."""
+    return keys is None or any(
+        not k.startswith((ASSESSED, LEVELS)) and (k.startswith("digital.") or k == "digital")
+        for k in keys
+    )
+
+
+def figures(
+    year: int, quarter: int | None = None, *, keys: Collection[str] | None = None
+) -> list[Figure]:
+    """Section 二's figures; 9 queries whatever the number of records. With `keys` (the
+    figures a caller needs: the dashboard's quarter trends need the assessed enterprises
+    only), the groups none of whose figures is asked for are skipped, with their queries."""
     assessments = year_assessments(year, quarter)  # as they stood at the period's end
-    # Query 1: distinct enterprises assessed, in total and per source.
+    result = _assessed(assessments, year, quarter) if _wants(keys, ASSESSED) else []
+    if _wants_others(keys):
+        result += _others(year, quarter)
+    if _wants(keys, LEVELS):
+        result += _level_distribution(assessments, year, quarter)  # query 9
+    return result
+
+
+def _assessed(assessments, year: int, quarter: int | None) -> list[Figure]:
+    """Distinct enterprises assessed, in total and per source (query 1)."""
     by_source = {
         key: Count("enterprise", filter=Q(source=key), distinct=True)
         for key in AssessmentSource.values
     }
     assessed = assessments.aggregate(total=Count("enterprise", distinct=True), **by_source)
+
+    def enterprises(ids_qs):
+        return Enterprise.objects.filter(pk__in=ids_qs).order_by("name")
+
+    result = [
+        Figure(
+            key=ASSESSED,
+            label=_("开展数字化测评的企业"),
+            unit="家",
+            value=assessed["total"],
+            year=year,
+            quarter=quarter,
+            records=enterprises(assessments.values("enterprise")),
+            section=SECTION,
+        ),
+    ]
+    for source in AssessmentSource:
+        result.append(
+            Figure(
+                key=f"{ASSESSED}.{source.value}",
+                label=_("开展数字化测评的企业（%(source)s）") % {"source": source.label},
+                unit="家",
+                value=assessed[source.value],
+                year=year,
+                quarter=quarter,
+                records=enterprises(assessments.filter(source=source).values("enterprise")),
+                section=SECTION,
+            )
+        )
+    return result
+
+
+def _others(year: int, quarter: int | None) -> list[Figure]:
+    """Service packages, visits, meetings, demonstrations and the park project (queries 2–8)."""
+    start, end = datetime.date(year, 1, 1), _end(year, quarter)
     deliveries = ServiceDelivery.objects.filter(
         package__kind=PackageKind.FREE_SOFTWARE, delivered_on__gte=start, delivered_on__lte=end
     )
@@ -133,31 +201,6 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         return Enterprise.objects.filter(pk__in=ids_qs).order_by("name")
 
     result = [
-        Figure(
-            key="digital.assessed_enterprises",
-            label=_("开展数字化测评的企业"),
-            unit="家",
-            value=assessed["total"],
-            year=year,
-            quarter=quarter,
-            records=enterprises(assessments.values("enterprise")),
-            section=SECTION,
-        ),
-    ]
-    for source in AssessmentSource:
-        result.append(
-            Figure(
-                key=f"digital.assessed_enterprises.{source.value}",
-                label=_("开展数字化测评的企业（%(source)s）") % {"source": source.label},
-                unit="家",
-                value=assessed[source.value],
-                year=year,
-                quarter=quarter,
-                records=enterprises(assessments.filter(source=source).values("enterprise")),
-                section=SECTION,
-            )
-        )
-    result += [
         Figure(
             key="digital.service_package_enterprises",
             label=_("推广免费数字化软件服务包的企业"),
@@ -266,7 +309,6 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
                 section=SECTION,
             )
         )
-    result += _level_distribution(assessments, year, quarter)  # query 9
     return result
 
 

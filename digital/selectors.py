@@ -412,12 +412,17 @@ def year_assessments(year: int, quarter: int | None = None) -> QuerySet[Assessme
         Q(status=AssessmentStatus.SUBMITTED, assessed_on__gte=start, assessed_on__lte=end)
         | Q(updated_at__gt=asof.end_of_day(end))
     )
+    # The values then, in a form the planner can estimate (asof.matching_then).
     return asof.status_as_of(
         candidates, end, fields=("status", "assessed_on", "level", "total_score")
     ).filter(
-        status_then=AssessmentStatus.SUBMITTED,
-        assessed_on_then__gte=start,
-        assessed_on_then__lte=end,
+        asof.matching_then(
+            Assessment,
+            end,
+            status=AssessmentStatus.SUBMITTED,
+            assessed_on__gte=start,
+            assessed_on__lte=end,
+        )
     )
 
 

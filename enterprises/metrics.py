@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from bureau.asof import period_end, status_as_of, status_changed_as_of
+from bureau.asof import matching_then, period_end, status_as_of, status_changed_as_of
 from bureau.figures import Figure
 from bureau.models import IN_PROGRESS_STATUSES, ApplicationStatus, Level, Target
 
@@ -74,9 +74,15 @@ def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
     """The condition behind each ladder figure of `year` (to the quarter), on `ladder(year,
     quarter)`: qualifications with `status_then`, their status at the period's end."""
     start, end = datetime.date(year, 1, 1), _period_end(year, quarter)
+
     # Cheap column tests first, the status as of the day last: SQL evaluates the status
     # expression only for the rows the others let through.
-    approved_then = Q(status_then=ApplicationStatus.APPROVED)
+    # The status then as asof.matching_then states it, so that a filtered count (reports'
+    # narrow(), a WHERE over these conditions) is estimated from the columns, not guessed.
+    def status_then(**lookups) -> Q:
+        return matching_then(Qualification, end, **lookups)
+
+    approved_then = status_then(status=ApplicationStatus.APPROVED)
 
     def new_in_period(**more) -> Q:
         return Q(approved_on__range=(start, end), **more) & approved_then
@@ -85,25 +91,18 @@ def ladder_conditions(year: int, quarter: int | None = None) -> dict[str, Q]:
         # 新培育高企: recognised (approved) within the year.
         "hitech_new": new_in_period(kind__code="hitech"),
         # 科小入库: registrations of the year's batch (a number is valid for its year only).
-        "tech_sme_registered": Q(
-            kind__code="tech_sme",
-            status_then=ApplicationStatus.APPROVED,
-            batch_year=year,
-            approved_on__lte=end,
-        ),
+        "tech_sme_registered": Q(kind__code="tech_sme", batch_year=year, approved_on__lte=end)
+        & approved_then,
         # 新调整战略新兴产业入库: added to the register within the year.
         "strategic_new": new_in_period(kind__code="strategic_emerging"),
         # 专精特新 under review (审核中) in the year's batch, at provincial level.
         "specialised_under_review": Q(
-            kind__code="specialised_sme",
-            status_then=ApplicationStatus.UNDER_REVIEW,
-            batch_year=year,
-            level=Level.PROVINCIAL,
-        ),
+            kind__code="specialised_sme", batch_year=year, level=Level.PROVINCIAL
+        )
+        & status_then(status=ApplicationStatus.UNDER_REVIEW),
         # Innovative-SME applications filed for the year's batch (tracked against a target).
-        "innovative_sme_applications": Q(
-            kind__code="innovative_sme", batch_year=year, status_then__in=FILED
-        ),
+        "innovative_sme_applications": Q(kind__code="innovative_sme", batch_year=year)
+        & status_then(status__in=FILED),
     }
     for level in Level:
         result[f"little_giant_new_{level.value}"] = new_in_period(
@@ -204,7 +203,9 @@ def _pending(year: int, quarter: int | None) -> list[Figure]:
     day), one figure per qualification kind that has any: next year's pipeline (summary
     section 四). Notes give the count by stage, 'status code|count'. One query."""
     qualifications = ladder(year, quarter)
-    open_then = Q(status_then__in=IN_PROGRESS_STATUSES)
+    open_then = matching_then(
+        Qualification, _period_end(year, quarter), status__in=IN_PROGRESS_STATUSES
+    )
     rows = (
         qualifications.filter(open_then)
         .values_list("kind__code", "kind__name", "status_then")
@@ -253,19 +254,21 @@ def _follow_up(year: int, quarter: int | None) -> list[Figure]:
         Qualification.objects.filter(enterprise=OuterRef("enterprise"), kind=OuterRef("kind")),
         end,
     ).filter(
-        Q(status_then__in=(ApplicationStatus.PREPARING, *FILED[:2]))
-        | Q(status_then=ApplicationStatus.APPROVED)
+        matching_then(Qualification, end, status__in=(ApplicationStatus.PREPARING, *FILED[:2]))
+        | matching_then(Qualification, end, status=ApplicationStatus.APPROVED)
         & (Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
     )
     expired = (
         status_as_of(Qualification.objects.all(), end)
-        .filter(status_then=ApplicationStatus.APPROVED, valid_to__gte=start, valid_to__lt=end)
+        .filter(valid_to__gte=start, valid_to__lt=end)
+        .filter(matching_then(Qualification, end, status=ApplicationStatus.APPROVED))
         .filter(~Exists(renewal))
     )
     moment = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
-    stalled = status_changed_as_of(status_as_of(Qualification.objects.all(), end), end).filter(
-        status_then__in=FILED[:2],
-        status_changed_then__lte=moment - datetime.timedelta(days=STALL_DAYS),
+    stalled = (
+        status_changed_as_of(status_as_of(Qualification.objects.all(), end), end)
+        .filter(matching_then(Qualification, end, status__in=FILED[:2]))
+        .filter(status_changed_then__lte=moment - datetime.timedelta(days=STALL_DAYS))
     )
     expired_notes = _by_kind_notes(expired.values_list("kind__name"))
     stalled_notes = _by_kind_notes(stalled.values_list("kind__name"))

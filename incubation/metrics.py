@@ -29,6 +29,7 @@ from .selectors import (
     approved_between,
     end_of_day,
     held_on,
+    in_progress_as_of,
     incubators_as_of,
     period_bounds,
     with_status_as_of,
@@ -70,9 +71,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     new_platforms = approved_between(RDPlatform.objects.all(), start, end).select_related(
         "enterprise", "kind"
     )
-    open_platforms = with_status_as_of(RDPlatform.objects.all(), moment).filter(
-        status_then__in=IN_PROGRESS_STATUSES
-    )
+    open_platforms = in_progress_as_of(RDPlatform.objects.all(), end)
     new_p = _counts(new_platforms, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
     open_p = _counts(open_platforms, {lv: Q(level=lv) for lv in FIGURE_LEVELS})
     for level in FIGURE_LEVELS:
@@ -102,9 +101,7 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
     new_recs = approved_between(PlatformRecognition.objects.all(), start, end).select_related(
         "enterprise"
     )
-    open_recs = with_status_as_of(PlatformRecognition.objects.all(), moment).filter(
-        status_then__in=IN_PROGRESS_STATUSES
-    )
+    open_recs = in_progress_as_of(PlatformRecognition.objects.all(), end)
     combos = {
         f"{kind}.{level}": Q(kind=kind, level=level)
         for kind in RecognitionKind.values

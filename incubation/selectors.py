@@ -78,13 +78,15 @@ def with_status_as_of(qs: QuerySet, moment: datetime.datetime) -> QuerySet:
 
 def in_progress_as_of(qs: QuerySet, day: datetime.date) -> QuerySet:
     """Applications under application (申报准备/已申报/审核中) at the end of `day`."""
-    return with_status_as_of(qs, day).filter(status_then__in=IN_PROGRESS_STATUSES)
+    return with_status_as_of(qs, day).filter(
+        asof.matching_then(qs.model, day, status__in=IN_PROGRESS_STATUSES)
+    )
 
 
 def approved_between(qs: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
     """Applications approved (已认定) by the end of `end`, with an approval date from `start`."""
     return with_status_as_of(qs, end).filter(
-        status_then=ApplicationStatus.APPROVED, approved_on__gte=start
+        asof.matching_then(qs.model, end, status=ApplicationStatus.APPROVED), approved_on__gte=start
     )
 
 

@@ -515,6 +515,16 @@ class DashboardData:
     computed_at: datetime.datetime | None = None
 
 
+def _narrowable_money(key: str, enterprises: QuerySet | None) -> bool:
+    """Whether a money trend can be shown under the filter: always unfiltered; filtered only
+    when its app narrows its own figures (`narrow` drops sums in 元), else its app's figures
+    need not be computed for each quarter only to be dropped."""
+    if enterprises is None:
+        return True
+    source = registry.sources().get(key.split(".", 1)[0])
+    return source is not None and "enterprises" in inspect.signature(source).parameters
+
+
 def _label_for(key: str, *sources: dict[str, Figure]) -> tuple[str, str]:
     for figures in sources:
         if key in figures:
@@ -582,7 +592,8 @@ def dashboard_data(
 
     # The quarter trends need only the charted figures, up to the quarter filtered on.
     shown_quarters = list(range(1, (quarter or 4) + 1))
-    quarters = {q: values(year, q, TREND_KEYS + MONEY_TREND_KEYS) for q in shown_quarters}
+    trend_keys = TREND_KEYS + [k for k in MONEY_TREND_KEYS if _narrowable_money(k, enterprises)]
+    quarters = {q: values(year, q, trend_keys) for q in shown_quarters}
     trend_series = []
     for key in TREND_KEYS + MONEY_TREND_KEYS:
         label, unit = _label_for(key, figures, *quarters.values())

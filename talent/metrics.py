@@ -11,6 +11,7 @@ One aggregate query per source table, whatever the number of rows.
 """
 
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -68,8 +69,18 @@ def agreements_in_force(start: datetime.date, end: datetime.date):
     )
 
 
-def figures(year: int, quarter: int | None = None) -> list[Figure]:
-    """Talent roster counts, cooperation, demands, trainings and subsidies of the period."""
+ROSTER_KEYS = frozenset(
+    f"talent.{key}"
+    for key in ("roster_total", "executives", "deputy_senior_and_above", "master_and_above")
+)
+
+
+def figures(
+    year: int, quarter: int | None = None, *, keys: Collection[str] | None = None
+) -> list[Figure]:
+    """Talent roster counts, cooperation, demands, trainings and subsidies of the period.
+    With `keys` asking for roster figures only (the dashboard's quarter trends), only those
+    are computed, in one query."""
     start, end = period_bounds(year, quarter)
 
     roster = roster_at(end)
@@ -82,6 +93,53 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         senior=Count("id", filter=Q(title_level__in=DEPUTY_SENIOR_AND_ABOVE)),
         masters=Count("id", filter=Q(education__in=MASTER_AND_ABOVE)),
     )
+
+    def figure(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
+        return Figure(
+            key=f"talent.{key}",
+            label=label,
+            unit=unit,
+            value=value,
+            year=year,
+            quarter=quarter,
+            records=records,
+            section=SECTION,
+            notes=tuple(notes),
+        )
+
+    talent_order = ("enterprise__name", "pk")
+    roster_figures = [
+        figure(
+            "roster_total",
+            _("在册人才"),
+            "人",
+            counts["total"],
+            roster.select_related("enterprise").order_by(*talent_order),
+        ),
+        figure(
+            "executives",
+            _("企业高管"),
+            "人",
+            counts["executives"],
+            executives.select_related("enterprise").order_by(*talent_order),
+        ),
+        figure(
+            "deputy_senior_and_above",
+            _("副高级职称以上人才"),
+            "人",
+            counts["senior"],
+            senior.select_related("enterprise").order_by(*talent_order),
+        ),
+        figure(
+            "master_and_above",
+            _("硕士学历以上人才"),
+            "人",
+            counts["masters"],
+            masters.select_related("enterprise").order_by(*talent_order),
+        ),
+    ]
+    if keys is not None and all(k in ROSTER_KEYS for k in keys if k.startswith("talent")):
+        return roster_figures  # the quarter trends: the roster's counts only (1 query)
 
     agreements = agreements_in_force(start, end)
     cooperating = agreements.aggregate(n=Count("enterprise", distinct=True), value=Sum("value"))
@@ -132,49 +190,8 @@ def figures(year: int, quarter: int | None = None) -> list[Figure]:
         paid=Sum("amount_paid"),
     )
 
-    def figure(key: str, label: str, unit: str, value, records, notes=()) -> Figure:
-        return Figure(
-            key=f"talent.{key}",
-            label=label,
-            unit=unit,
-            value=value,
-            year=year,
-            quarter=quarter,
-            records=records,
-            section=SECTION,
-            notes=tuple(notes),
-        )
-
-    talent_order = ("enterprise__name", "pk")
     return [
-        figure(
-            "roster_total",
-            _("在册人才"),
-            "人",
-            counts["total"],
-            roster.select_related("enterprise").order_by(*talent_order),
-        ),
-        figure(
-            "executives",
-            _("企业高管"),
-            "人",
-            counts["executives"],
-            executives.select_related("enterprise").order_by(*talent_order),
-        ),
-        figure(
-            "deputy_senior_and_above",
-            _("副高级职称以上人才"),
-            "人",
-            counts["senior"],
-            senior.select_related("enterprise").order_by(*talent_order),
-        ),
-        figure(
-            "master_and_above",
-            _("硕士学历以上人才"),
-            "人",
-            counts["masters"],
-            masters.select_related("enterprise").order_by(*talent_order),
-        ),
+        *roster_figures,
         figure(
             "enterprises_cooperating",
             _("有产学研合作的企业"),
