@@ -27,10 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale_bench import MARKER, setup, timed  # noqa: E402
+from bench.scale_bench import setup, timed, write_section  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-DOCS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- dashboard-cold:begin -->", "<!-- dashboard-cold:end -->"
 TARGET_COLD_MS = 1000  # a cold filtered view (zone, industry) under 1 s
 TARGET_EDIT_MS = 300  # the dashboard after one edit in one app
@@ -190,17 +189,7 @@ def section() -> str:
 
 
 def write_docs() -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if MARKER not in text:
-        text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
-    head, tail = text.split(MARKER, 1)
-    if BEGIN in tail:
-        before, rest = tail.split(BEGIN, 1)
-        after = rest.split(END, 1)[1] if END in rest else ""
-        tail = before + section() + after.lstrip("\n")
-    else:
-        tail = tail.rstrip("\n") + "\n\n" + section()
-    DOCS.write_text(head + MARKER + tail, encoding="utf-8")
+    write_section(section(), BEGIN, END)
 
 
 def main() -> None:

@@ -340,18 +340,24 @@ def section() -> str:
     return "\n".join(lines)
 
 
-def write_docs() -> None:
+def write_section(text_of_section: str, begin: str, end: str) -> None:
+    """Put a benchmark's section (from `begin` to `end`) into docs/benchmarks.md below MARKER,
+    replacing the one an earlier run wrote."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
     if MARKER not in text:
         text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
     head, tail = text.split(MARKER, 1)
-    if BEGIN in tail:
-        before, rest = tail.split(BEGIN, 1)
-        after = rest.split(END, 1)[1] if END in rest else ""
-        tail = before + section() + after.lstrip("\n")
+    if begin in tail:
+        before, rest = tail.split(begin, 1)
+        after = rest.split(end, 1)[1] if end in rest else ""
+        tail = before + text_of_section + after.lstrip("\n")
     else:
-        tail = tail.rstrip("\n") + "\n\n" + section()
+        tail = tail.rstrip("\n") + "\n\n" + text_of_section
     DOCS.write_text(head + MARKER + tail, encoding="utf-8")
+
+
+def write_docs() -> None:
+    write_section(section(), BEGIN, END)
 
 
 def main() -> None:
