@@ -52,8 +52,8 @@ def test_enterprise_list_filters(staff_client):
 def test_enterprise_detail_query_count_is_flat(leader_client):
     # session, user, groups, enterprise(+zone), annual, quarterly(+period), qualifications,
     # transitions, kinds, annual (facts), titles, innovation profile, the other apps' profile
-    # sections (incubation 3, digital 3, talent 3, finance 2), session renewal (3) = 25, once
-    # the content-type cache is warm.
+    # sections (incubation 3, digital 3, talent 3, finance 2, evidence 1), session renewal (3)
+    # = 26, once the content-type cache is warm.
     [e] = _enterprises_with_figures(1)
     leader_client.get(f"/enterprises/{e.pk}/")
     small = count_queries(lambda: leader_client.get(f"/enterprises/{e.pk}/"))
@@ -62,7 +62,7 @@ def test_enterprise_detail_query_count_is_flat(leader_client):
     for q in (2, 3, 4):
         QuarterlyFiguresFactory(enterprise=e, period=PeriodFactory(year=2024, quarter=q))
     large = count_queries(lambda: leader_client.get(f"/enterprises/{e.pk}/"))
-    assert small == large == 25
+    assert small == large == 26
 
 
 def test_enterprise_detail_shows_figures_in_wan(staff_client):

@@ -123,11 +123,16 @@ def test_an_edit_in_talent_leaves_the_other_apps_figures_kept(
     with CaptureQueriesContext(connection) as one_call:
         talent_metrics.figures(YEAR)
     per_call = len(one_call)
+    with CaptureQueriesContext(connection) as one_trend:
+        talent_metrics.figures(YEAR, 1, keys=TREND_KEYS + MONEY_TREND_KEYS)
+    per_trend = len(one_trend)
+    assert per_trend < per_call
     # The warm page's 8 (session, user, groups, targets, zone choices, session saved: see
     # test_figure_cache.test_warm_dashboard_needs_no_figure_queries) and talent's queries for
-    # each of its 6 entries (the year, the year before, four quarters); no other app's, and no
-    # panel (no panel reads talent).
-    with django_assert_num_queries(8 + 6 * per_call) as captured:
+    # each of its 6 entries: all its figures for the year and the year before, the trend's
+    # roster counts only for the four quarters; no other app's, and no panel (no panel reads
+    # talent).
+    with django_assert_num_queries(8 + 2 * per_call + 4 * per_trend) as captured:
         response = leader_client.get("/dashboard/", {"year": YEAR})
     assert response.status_code == 200
     assert moved(before, counted) == {"talent"}
