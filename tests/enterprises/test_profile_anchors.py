@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import AnnualFiguresFactory
 
-APP_PARTS = ["p-incubation", "p-digital", "p-talent", "p-finance"]
+APP_PARTS = ["p-incubation", "p-digital", "p-talent", "p-finance", "p-evidence"]
 
 
 def _anchors(html: str) -> list[str]:
