@@ -324,6 +324,14 @@ def _seed_demo():
 demo_year = once_per_module(_seed_demo)
 
 
+@pytest.fixture
+def demo_data(db):
+    """The whole demo year inside this test's transaction, copied from the process's snapshot
+    (tests/demo_snapshot.py). Ask for it before fixtures that create rows: the copy replaces
+    every table's contents."""
+    _seed_demo()
+
+
 COMMITTED = "committed_demo_year"
 
 

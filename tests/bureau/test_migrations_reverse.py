@@ -18,6 +18,9 @@ from django.db import connection
 
 # Reverse dependency order: an app goes to zero before the apps it depends on.
 APPS_TO_ZERO = [
+    "evidence",
+    "upstream",
+    "notifications",
     "audit",
     "reports",
     "finance",

@@ -95,13 +95,7 @@ def test_keys_skip_the_groups_no_asked_figure_is_in(django_assert_num_queries):
     assert {f.key for f in tiers} == {k for k in full if k.startswith("enterprises.tiers.")}
 
 
-def test_demo_year_2024_reproduces_the_seed_section_four():
-    from bureau import demo as bureau_demo
-
-    bureau_demo.seed_periods()
-    demo.seed()
-    demo.seed_ladder()
-    demo.seed_ladder_targets()
+def test_demo_year_2024_reproduces_the_seed_section_four(demo_data):
     figs = by_key(2024)
     assert figs["enterprises.hitech_new"].value == 23
     assert figs["enterprises.tech_sme_registered"].value == 181

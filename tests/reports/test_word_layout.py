@@ -147,11 +147,12 @@ def pdf_pages(path: Path) -> int:
 
 
 @pytest.mark.services
-def test_demo_years_default_word_file_renders_under_15_pages_in_libreoffice(tmp_path, settings):
+def test_demo_years_default_word_file_renders_under_15_pages_in_libreoffice(
+    demo_data, tmp_path, settings
+):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     require_service("LibreOffice", soffice is not None, "soffice")
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
     docx = tmp_path / "summary.docx"
     call_command("export_summary", year=2024, fmt="docx", output=str(docx))
     subprocess.run(
