@@ -401,6 +401,13 @@ def _plan_enterprises(smes: list[Enterprise], first: int, step: int, count: int)
 
 def seed_ladder(scale: int = 0) -> str:
     """Qualifications of the demo zone, each walked through the pipeline; once per group."""
+    from bureau.services import trusted_writes
+
+    with trusted_writes():
+        return _seed_ladder()
+
+
+def _seed_ladder() -> str:
     kinds = {k.code: k for k in QualificationKind.objects.all()}
     enterprises = list(Enterprise.objects.order_by("pk")[:DEMO_ENTERPRISES])
     smes = [e for e in enterprises if e.size_class != SizeClass.LARGE]

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-# Reverse dependency order: an app goes to zero before the apps it depends on.
+# Every project app with migrations; the check at the end says none is left applied.
 APPS_TO_ZERO = [
     "evidence",
     "upstream",
@@ -30,6 +30,9 @@ APPS_TO_ZERO = [
     "enterprises",
     "bureau",
 ]
+# Taking these to zero unapplies every migration that depends on them first, in one plan (one
+# rendering of the project's states instead of one per app: about 40 s less on SQLite).
+ZERO_ROOTS = ["bureau", "audit"]
 
 
 def _manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
@@ -82,7 +85,7 @@ def _check(result: subprocess.CompletedProcess, what: str) -> None:
 @pytest.mark.django_db
 def test_every_app_migrates_to_zero_and_back(fresh_database_url):
     _check(_manage(fresh_database_url, "migrate", "--noinput", "-v", "0"), "migrate")
-    for app in APPS_TO_ZERO:
+    for app in ZERO_ROOTS:
         _check(_manage(fresh_database_url, "migrate", app, "zero", "--noinput", "-v", "0"), app)
     shown = _manage(fresh_database_url, "showmigrations", *APPS_TO_ZERO)
     _check(shown, "showmigrations")
@@ -100,3 +103,19 @@ def test_every_app_migrates_to_zero_and_back(fresh_database_url):
     )
     _check(count, "shell")
     assert count.stdout.strip().splitlines()[-1].split() == ["1", "True"]
+
+
+def test_the_reversal_covers_every_project_app_with_migrations():
+    from pathlib import Path
+
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR).resolve()
+    own = {
+        c.label
+        for c in apps.get_app_configs()
+        if Path(c.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(c.path).parts
+        and (Path(c.path) / "migrations").is_dir()
+    }
+    assert own == set(APPS_TO_ZERO)

@@ -116,3 +116,26 @@ def test_expired_and_expiring_querysets(db):
     assert list(Qualification.objects.expired(day)) == [expired]
     assert list(Qualification.objects.expiring(day)) == [soon]
     assert set(Qualification.objects.valid_on(day)) == {soon, later}
+
+
+def test_a_transition_checks_the_constraints_unless_a_seeder_trusts_its_rows(qualification):
+    """The service names a broken constraint in Chinese; inside trusted_writes() (the demo
+    seeder) that check is left to the database, which still refuses the row."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from bureau.services import transition_application, trusted_writes
+
+    qualification.status = S.UNDER_REVIEW
+    qualification.save()
+    bad = {"batch_year": 1990}  # qualification_batch_year_range
+    with pytest.raises(ValidationError) as info, transaction.atomic():
+        transition_application(qualification, S.REJECTED, **bad)
+    assert info.value.messages
+    qualification.refresh_from_db()
+    with pytest.raises(IntegrityError), transaction.atomic(), trusted_writes():
+        transition_application(qualification, S.REJECTED, **bad)
+    qualification.refresh_from_db()
+    assert qualification.status == S.UNDER_REVIEW
+    with pytest.raises(ValidationError), transaction.atomic():  # the flag does not outlive it
+        transition_application(qualification, S.REJECTED, **bad)
