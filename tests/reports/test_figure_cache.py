@@ -187,9 +187,10 @@ def test_warm_task_fills_the_cache_for_this_year_and_last(figure_cache, figure_s
     assert tasks.warm_dashboard.delay([2024]).get() == [2024]
     computed = source.calls
     # The year, the year before, four quarters; the summary's year; and the same six for the
-    # dashboard of each zone.
+    # dashboard of each zone and of each industry section that has enterprises.
     zones = ParkZone.objects.count()
-    assert computed == 7 + 6 * zones
+    sections = tasks._sections_by_size()
+    assert sections and computed == 7 + 6 * (zones + len(sections))
     dashboard_data(2024)
     figure_values(2024)
     flt = DashboardFilter({"year": "2024", "zone": str(zone.pk)})
@@ -197,6 +198,32 @@ def test_warm_task_fills_the_cache_for_this_year_and_last(figure_cache, figure_s
     data = dashboard_data(2024, enterprises=flt.qs, scope=flt.scope)
     assert source.calls == computed
     assert {t.key: t.value for t in data.tiles}["enterprises.hitech_new"] == 2
+    flt = DashboardFilter({"year": "2024", "industry": sections[0]})
+    assert flt.is_valid()
+    dashboard_data(2024, enterprises=flt.qs, scope=flt.scope)
+    assert source.calls == computed  # the industry view is kept too
+
+
+def test_sections_by_size_largest_first(db):
+    from enterprises import industries
+
+    EnterpriseFactory.create_batch(3, industry_division="39")  # C 制造业
+    EnterpriseFactory.create_batch(1, industry_division="65")  # I 信息技术
+    assert tasks._sections_by_size()[:2] == [
+        industries.section_of("39"),
+        industries.section_of("65"),
+    ]
+
+
+def test_a_warming_run_leaves_filtered_views_past_its_budget(
+    figure_cache, figure_sources, monkeypatch
+):
+    ParkZoneFactory(name="东区")
+    source = counting(enterprise_source)
+    figure_sources(enterprises=source)
+    monkeypatch.setattr(tasks, "WARM_FILTERED_BUDGET_SECONDS", -1)
+    assert tasks.warm_dashboard.delay([2024]).get() == [2024]
+    assert source.calls == 7  # the unfiltered views only
 
 
 def test_a_warming_run_leaves_the_work_to_one_already_running(figure_cache, figure_sources):
