@@ -151,7 +151,7 @@ def _result(enterprise, kind, assessment, facts, tier_code: str, common: dict) -
     )
     # Missing figures are kept for every outcome (the export lists them); the page shows
     # them for "cannot tell" only, as before.
-    # (`Assessment.missing` translates as it names them: asked once per language.)
+    # (`_render` names them per language through the same memo as the rules' labels.)
     return row, [(r.label, r.value, r.threshold) for r in failed], assessment, manual
 
 
@@ -163,7 +163,7 @@ def _render(pending: list[tuple]) -> list[PrescreenResult]:
             for row, failed, assessment, manual in pending:
                 row.reasons[language] = {
                     "failed": [[text(a), text(b), text(c)] for a, b, c in failed],
-                    "missing": list(assessment.missing),
+                    "missing": list(assessment.missing_as(text)),
                     "manual": [text(m) for m in manual],
                 }
     return [p[0] for p in pending]

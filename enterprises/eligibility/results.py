@@ -150,10 +150,16 @@ class Assessment:
 
     @property
     def missing(self) -> tuple[str, ...]:
+        return self.missing_as(str)
+
+    def missing_as(self, text) -> tuple[str, ...]:
+        """The missing figures' names, each once, as `text` renders them (the pre-screening
+        refresh passes a memo, so a label shared by thousands of assessments is translated
+        once per language instead of once per assessment)."""
         seen: dict[str, None] = {}
         for rule in _raw(self.parts):
             for name in rule.missing:
-                seen.setdefault(str(name), None)
+                seen.setdefault(text(name), None)
         return tuple(seen)
 
     @property

@@ -434,6 +434,24 @@ def test_missing_figures_give_cannot_tell_naming_them():
     assert "2024年从业人员" in a.missing
 
 
+def test_missing_names_through_a_memo_equal_the_plain_ones_in_each_language():
+    """The refresh renders missing names through its memo (`missing_as`): same names, same
+    order, translated in the active language."""
+    from django.utils import translation
+
+    from enterprises.prescreening import _Texts
+
+    f = facts(years={2024: year(2024, employees=None, tech_staff=None)})
+    a = e.assess("tech_sme", f)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            memo = _Texts()
+            assert a.missing_as(memo) == a.missing
+            assert a.missing_as(memo) == a.missing  # the memo's second answer too
+    with translation.override("en"):
+        assert not any("从业人员" in name for name in a.missing)
+
+
 def test_no_figures_at_all_is_cannot_tell_never_a_pass_or_fail():
     for family in ("tech_sme", "hitech", "innovative_sme", "specialised_sme"):
         a = e.assess(family, facts(years={}))
