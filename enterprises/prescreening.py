@@ -308,9 +308,27 @@ def note_changed(enterprise_ids: Iterable[int], *, force: bool = False) -> None:
     once, with `force`."""
     if bulk_writing() and not force:
         return
-    ids = sorted({i for i in enterprise_ids if i is not None})
+    ids = {i for i in enterprise_ids if i is not None}
+    if not ids:
+        return
+    # One refresh per transaction, however many rows it saves or deletes: a delete of 20,000
+    # enterprises sends a signal per row and per cascaded row, and a refresh each would queue
+    # (or, without a broker, run) tens of thousands of tasks. Each change registers the same
+    # hook; the first to run at commit takes every id noted so far, the rest find none. Ids of
+    # a rolled-back savepoint may ride along with a later commit: a refresh recomputes from
+    # what is stored, so an extra one changes nothing.
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    pending.update(ids)
+    transaction.on_commit(_queue_pending, robust=True)
+
+
+def _queue_pending() -> None:
+    ids = getattr(_local, "pending", None)
+    _local.pending = None
     if ids:
-        transaction.on_commit(functools.partial(_queue, ids), robust=True)
+        _queue(sorted(ids))
 
 
 class importing:

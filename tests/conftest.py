@@ -181,6 +181,17 @@ def _language_restored():
 
 
 @pytest.fixture(autouse=True)
+def _no_pending_prescreen_refresh():
+    """Ids a test changed but never committed (its transaction is rolled back) would ride
+    along with the next test's refresh (enterprises.prescreening.note_changed)."""
+    from enterprises import prescreening
+
+    prescreening._local.pending = None
+    yield
+    prescreening._local.pending = None
+
+
+@pytest.fixture(autouse=True)
 def _figure_cache_off(settings):
     """Computed figures are not kept between requests in tests (in CI one Redis serves every
     test database); tests of the cache turn it on with a private cache of their own."""

@@ -160,9 +160,10 @@ def test_results_are_kept_per_enterprise_kind_and_rule_set(staff_user):
 def test_a_change_to_annual_figures_recomputes_that_enterprise(
     django_capture_on_commit_callbacks,
 ):
-    firm = EnterpriseFactory(name="安徽变更测试有限公司")
-    figures = [AnnualFiguresFactory(enterprise=firm, year=y) for y in (2023, 2024, 2025)]
-    other = EnterpriseFactory(name="安徽旁观测试有限公司")
+    with django_capture_on_commit_callbacks(execute=True):  # the set-up, committed
+        firm = EnterpriseFactory(name="安徽变更测试有限公司")
+        figures = [AnnualFiguresFactory(enterprise=firm, year=y) for y in (2023, 2024, 2025)]
+        other = EnterpriseFactory(name="安徽旁观测试有限公司")
     prescreening.refresh_all()
     before = PrescreenResult.objects.get(enterprise=firm, kind=kind("tech_sme"))
     untouched = PrescreenResult.objects.get(enterprise=other, kind=kind("tech_sme"))
@@ -230,18 +231,56 @@ def test_an_import_of_annual_figures_recomputes_the_enterprises_in_the_file(
     assert after.outcome == "not_eligible"
 
 
-def test_an_import_queues_one_refresh_for_the_whole_file(django_capture_on_commit_callbacks):
+def test_an_import_queues_one_refresh_for_the_whole_file(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     firms = EnterpriseFactory.create_batch(3)
     headers = [f.column_name for f in AnnualFiguresResource().get_import_fields()]
     data = tablib.Dataset(headers=headers)
     for firm in firms:
         values = {"统一社会信用代码": firm.credit_code, "年度": 2025, "从业人员（人）": 10}
         data.append([values.get(h, "") for h in headers])
-    with django_capture_on_commit_callbacks() as callbacks:
+    queued = []
+    monkeypatch.setattr(prescreening, "_queue", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
         assert run_import(AnnualFiguresResource(), data, dry_run=False).ok
-    queued = [c for c in callbacks if getattr(c, "func", None) is prescreening._queue]
-    assert len(queued) == 1  # not one per row saved
-    assert queued[0].args[0] == sorted(f.pk for f in firms)
+    assert queued == [sorted(f.pk for f in firms)]  # one refresh, not one per row saved
+
+
+def test_a_bulk_delete_queues_one_refresh_for_the_transaction(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """A delete of many enterprises sends a post_delete per row and per cascaded row (their
+    figures, qualifications): each used to queue its own refresh (20,000 deleted enterprises
+    ran or queued over 20,000 refreshes); one transaction queues one."""
+    firms = EnterpriseFactory.create_batch(6)
+    for firm in firms:
+        AnnualFiguresFactory(enterprise=firm, year=2024)
+    queued = []
+    monkeypatch.setattr(prescreening, "_queue", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        Enterprise.objects.filter(pk__in=[f.pk for f in firms]).delete()
+    assert queued == [sorted(f.pk for f in firms)]
+
+
+def test_a_rolled_back_savepoint_does_not_stop_later_changes_from_queuing(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    kept, dropped = EnterpriseFactory(), EnterpriseFactory()
+    queued = []
+    monkeypatch.setattr(prescreening, "_queue", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                prescreening.note_changed([dropped.pk])
+                raise RuntimeError("the savepoint rolls back")
+        except RuntimeError:
+            pass
+        prescreening.note_changed([kept.pk])
+    # One refresh; the rolled-back id may ride along (recomputing it changes nothing).
+    assert len(queued) == 1 and kept.pk in queued[0]
 
 
 def test_a_preview_import_recomputes_nothing(django_capture_on_commit_callbacks):
