@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from bureau.concurrency import OptimisticLockFormMixin, ensure_current
@@ -25,6 +26,12 @@ MAX_TEXT = 2000
 FIELD_PREFIX = "explain-"
 
 
+def field_name(code: str) -> str:
+    """The explanation box's name for a rule: stable for the rule (a box keeps its text when
+    a correction drops another rule from the list) but not its code, which is internal."""
+    return FIELD_PREFIX + salted_hmac("upstream.gate.field", code).hexdigest()[:12]
+
+
 @dataclass
 class GateRow:
     failure: quality.Failure
@@ -34,7 +41,7 @@ class GateRow:
 
     @property
     def name(self) -> str:
-        return FIELD_PREFIX + self.failure.code
+        return field_name(self.failure.code)
 
     @property
     def message(self) -> str:
@@ -100,7 +107,7 @@ class Gate:
         for failure in failures:
             existing = self.existing.get(failure.code)
             if from_post:
-                text = (self.data.get(FIELD_PREFIX + failure.code) or "").strip()
+                text = (self.data.get(field_name(failure.code)) or "").strip()
             else:
                 text = existing.text if existing is not None else ""
             rows.append(GateRow(failure=failure, text=text, error="", existing=existing))

@@ -45,8 +45,8 @@ def review(pk: int, *, revision: int, accept: bool, comment: str, by) -> Explana
                 explanation.enterprise,
                 Kind.EXPLANATION_RETURNED,
                 _("%(f)s数据核查说明被退回") % {"f": explanation.filing_label},
-                _("规则 %(c)s：%(m)s 审核意见：%(r)s")
-                % {"c": explanation.rule_code, "m": explanation.message, "r": comment},
+                # The message, never the rule's code: codes are internal to the bureau.
+                _("核查提示：%(m)s 审核意见：%(r)s") % {"m": explanation.message, "r": comment},
                 explanation.portal_url(),
             )
     return explanation
