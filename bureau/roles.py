@@ -42,6 +42,7 @@ DOMAIN_APPS = (
     "finance",
     "reports",
     "evidence",
+    "upstream",
 )
 STAFF_EXCLUDED_MODELS = {("bureau", "user")}
 # Permissions that no role group receives automatically: staff need them granted one by one

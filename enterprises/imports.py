@@ -73,6 +73,34 @@ class RefreshesPrescreening:
             )
 
 
+class AsksForExplanations:
+    """Run the quality gate (upstream) on the figures a committed import saved: never a reason
+    to refuse a row (staff enter what the enterprise reported), but each failed rule asks the
+    enterprise for an explanation (upstream.services.request_explanations), a chunk of rows at
+    a time, so the queries do not grow with the rules or the rows of a chunk."""
+
+    gate_scope: str = ""  # "annual" or "quarterly"
+
+    def import_data(self, *args, **kwargs):
+        self.__dict__.pop("_gated", None)
+        return super().import_data(*args, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if not self._is_dry_run(kwargs) and instance.pk is not None:
+            self.__dict__.setdefault("_gated", []).append(instance.pk)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        gated = self.__dict__.pop("_gated", [])
+        if self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
+            return
+        from upstream.services import IMPORT_CHUNK, request_explanations
+
+        for start in range(0, len(gated), IMPORT_CHUNK):
+            request_explanations(self.gate_scope, gated[start : start + IMPORT_CHUNK])
+
+
 def _enterprise_widget() -> LookupWidget:
     return LookupWidget(
         Enterprise, "credit_code", label="统一社会信用代码", normalize=credit_code.normalize
@@ -210,8 +238,11 @@ class EnterpriseResource(RefreshesPrescreening, BulkResource):
         return super().get_queryset().select_related("zone")
 
 
-class AnnualFiguresResource(RefreshesPrescreening, BaseResource):
-    """Annual figures by credit code and year; a row for an existing pair updates it."""
+class AnnualFiguresResource(AsksForExplanations, RefreshesPrescreening, BaseResource):
+    """Annual figures by credit code and year; a row for an existing pair updates it. Rows
+    failing a quality rule are imported and the enterprise is asked to explain them."""
+
+    gate_scope = "annual"
 
     unique_in_file = ("enterprise", "year")
 
@@ -311,8 +342,11 @@ class AnnualFiguresResource(RefreshesPrescreening, BaseResource):
         return super().get_queryset().select_related("enterprise")
 
 
-class QuarterlyFiguresResource(BaseResource):
-    """Quarterly year-to-date figures by credit code, year and quarter."""
+class QuarterlyFiguresResource(AsksForExplanations, BaseResource):
+    """Quarterly year-to-date figures by credit code, year and quarter. Rows failing a quality
+    rule are imported and the enterprise is asked to explain them."""
+
+    gate_scope = "quarterly"
 
     unique_in_file = ("enterprise", "year", "quarter")
 

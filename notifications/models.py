@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     APPLICATION_STAGE = "application_stage", _("申报状态变更")
     SUBMISSION_HANDLED = "submission_handled", _("提交事项已受理")
     EXPLANATION_RETURNED = "explanation_returned", _("数据核查说明被退回")
+    EXPLANATION_NEEDED = "explanation_needed", _("数据核查待企业说明")
 
 
 class Channel(models.TextChoices):

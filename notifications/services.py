@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -160,6 +161,31 @@ def notify(
         users = [u for u in users if u.pk not in already]
         if not users:
             return []
+    return _create([(u, title, body, url) for u in users], kind, dedupe_key=dedupe_key)
+
+
+def notify_each_enterprise(
+    messages: Mapping[int, tuple[str, str, str]], kind: str
+) -> list[Notification]:
+    """`notify` with a message of its own for each enterprise ({enterprise id: (title, body,
+    url)}) to that enterprise's active accounts. A constant number of queries for any number
+    of enterprises (a staff import tells every enterprise of its file at once)."""
+    if not messages:
+        return []
+    users = list(enterprise_recipients(list(messages)))
+    return _create(
+        [(u, *messages[u.enterprise_account.enterprise_id]) for u in users],
+        kind,
+    )
+
+
+def _create(
+    items: list[tuple[Any, str, str, str]], kind: str, *, dedupe_key: str = ""
+) -> list[Notification]:
+    """The notifications ((recipient, title, body, url) each) and their deliveries."""
+    if not items:
+        return []
+    users = [u for u, *_rest in items]
     now = timezone.now()
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
@@ -173,7 +199,7 @@ def notify(
                     created=now,
                     dedupe_key=dedupe_key[:120],
                 )
-                for u in users
+                for u, title, body, url in items
             ]
         )
         channels = channels_for(users, kind)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from bureau.concurrency import OptimisticLockFormMixin, ensure_current
@@ -25,6 +26,12 @@ MAX_TEXT = 2000
 FIELD_PREFIX = "explain-"
 
 
+def field_name(code: str) -> str:
+    """The explanation box's name for a rule: stable for the rule (a box keeps its text when
+    a correction drops another rule from the list) but not its code, which is internal."""
+    return FIELD_PREFIX + salted_hmac("upstream.gate.field", code).hexdigest()[:12]
+
+
 @dataclass
 class GateRow:
     failure: quality.Failure
@@ -34,11 +41,44 @@ class GateRow:
 
     @property
     def name(self) -> str:
-        return FIELD_PREFIX + self.failure.code
+        return field_name(self.failure.code)
 
     @property
     def message(self) -> str:
         return self.failure.message()
+
+
+def previous_filings(
+    scope: str, year: int, quarter: int | None
+) -> dict[str, tuple[int, int | None] | None]:
+    """{name prefix: (year, quarter) of the filing the rules compare with, None for none}:
+    last year's figures; for a quarter, the same quarter last year and the previous quarter."""
+    if scope == "annual":
+        return {"last_year_": (year - 1, None)}
+    return {
+        "last_year_": (year - 1, quarter),
+        "last_quarter_": None if quarter == 1 else (year, quarter - 1),
+    }
+
+
+def _own(scope: str, record) -> dict[str, Decimal | None]:
+    if record is None:
+        return {}
+    return {
+        name: quality.as_decimal(getattr(record, field))
+        for name, field in quality.base_names(scope).items()
+    }
+
+
+def filing_values(scope: str, record, previous: dict) -> dict[str, Decimal | None]:
+    """The names a scope's rules read (base units): `record`'s own figures, and those of each
+    previous filing (`previous`: prefix → figures or None, as previous_filings names them)."""
+    values = _own(scope, record)
+    for prefix, earlier in previous.items():
+        own = _own(scope, earlier)
+        for name in quality.base_names(scope):
+            values[prefix + name] = own.get(name)
+    return values
 
 
 class Gate:
@@ -59,40 +99,21 @@ class Gate:
 
     # --- values ---------------------------------------------------------------------------
 
-    def _own(self, record) -> dict[str, Decimal | None]:
-        if record is None:
-            return {}
-        return {
-            name: quality.as_decimal(getattr(record, field))
-            for name, field in quality.base_names(self.scope).items()
-        }
-
     def values(self, instance) -> dict[str, Decimal | None]:
         """The scope's names over the typed figures, last year's and last quarter's."""
-        values = self._own(instance)
-        if self.scope == "annual":
-            last = AnnualFigures.objects.filter(
-                enterprise=self.enterprise, year=self.year - 1
-            ).first()
-            previous = {"last_year_": last}
-        else:
-            figures = QuarterlyFigures.objects.filter(enterprise=self.enterprise)
-            previous = {
-                "last_year_": figures.filter(
-                    period__year=self.year - 1, period__quarter=self.quarter
-                ).first(),
-                "last_quarter_": None
-                if self.quarter == 1
-                else figures.filter(period__year=self.year, period__quarter=self.quarter - 1)
-                .first(),
-            }  # fmt: skip
-        for prefix, record in previous.items():
-            for name, value in self._own(record).items():
-                values[prefix + name] = value
-            if record is None:
-                for name in quality.base_names(self.scope):
-                    values[prefix + name] = None
-        return values
+        previous = {}
+        for prefix, key in previous_filings(self.scope, self.year, self.quarter).items():
+            if key is None:
+                previous[prefix] = None
+            elif self.scope == "annual":
+                previous[prefix] = AnnualFigures.objects.filter(
+                    enterprise=self.enterprise, year=key[0]
+                ).first()
+            else:
+                previous[prefix] = QuarterlyFigures.objects.filter(
+                    enterprise=self.enterprise, period__year=key[0], period__quarter=key[1]
+                ).first()
+        return filing_values(self.scope, instance, previous)
 
     def _rows(self, instance, *, from_post: bool) -> list[GateRow]:
         failures = quality.evaluate(self.ruleset, self.scope, self.values(instance))
@@ -100,7 +121,7 @@ class Gate:
         for failure in failures:
             existing = self.existing.get(failure.code)
             if from_post:
-                text = (self.data.get(FIELD_PREFIX + failure.code) or "").strip()
+                text = (self.data.get(field_name(failure.code)) or "").strip()
             else:
                 text = existing.text if existing is not None else ""
             rows.append(GateRow(failure=failure, text=text, error="", existing=existing))
@@ -170,7 +191,11 @@ class Gate:
                     submitted_by=by,
                 )
                 waiting += 1
-            elif existing.text != row.text or existing.values != failure.seen:
+            elif (
+                existing.text != row.text
+                or existing.values != failure.seen
+                or existing.status == ExplanationStatus.AWAITING
+            ):
                 existing.text = row.text
                 existing.values = failure.seen
                 existing.message = failure.message_zh()

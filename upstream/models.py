@@ -11,6 +11,9 @@ from enterprises.models import Enterprise
 
 
 class ExplanationStatus(models.TextChoices):
+    # Asked of the enterprise when staff imported figures that fail a rule (the import is not
+    # refused: staff enter what the enterprise reported); its text is still to come.
+    AWAITING = "awaiting", _("待企业说明")
     PENDING = "pending", _("待审核")
     ACCEPTED = "accepted", _("已认可")
     RETURNED = "returned", _("已退回")
@@ -32,7 +35,7 @@ class Explanation(models.Model):
     rules_version = models.CharField(_("规则版本"), max_length=40)
     message = models.TextField(_("核查提示"))  # as shown, in Chinese
     values = models.JSONField(_("核查时的数据"), default=dict)  # {fact: value in base units}
-    text = models.TextField(_("说明"))
+    text = models.TextField(_("说明"), blank=True)  # empty only while awaiting the enterprise
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -88,10 +91,13 @@ class Explanation(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ExplanationStatus.values), name="explanation_status"
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="explanation_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(text="") | Q(status=ExplanationStatus.AWAITING),
+                name="explanation_text_not_empty",
+            ),
             models.CheckConstraint(condition=~Q(rule_code=""), name="explanation_rule_code"),
             models.CheckConstraint(
-                condition=Q(status=ExplanationStatus.PENDING)
+                condition=Q(status__in=[ExplanationStatus.AWAITING, ExplanationStatus.PENDING])
                 | Q(reviewer__isnull=False, reviewed_at__isnull=False),
                 name="explanation_reviewed_has_reviewer",
             ),

@@ -94,7 +94,7 @@ def explanation_text(e) -> str:
     filing = "年度" if e.quarter is None else f"第{e.quarter}季度"
     with translation.override("zh-hans"):  # the workbook is in the forms' own language
         status = str(e.get_status_display())
-    return f"[{filing} {e.rule_code} {status}] {e.message} 说明：{e.text}"
+    return f"[{filing} {e.rule_code} {status}] {e.message} 说明：{e.text or '—'}"
 
 
 def not_stored(row: Row) -> bool:

@@ -20,6 +20,8 @@ from tests.factories import (
     QuarterlyFiguresFactory,
 )
 from tests.querycount import count_queries
+from upstream import quality
+from upstream.gate import field_name
 from upstream.models import Explanation, ExplanationStatus
 
 from .conftest import YEAR, read_book
@@ -27,7 +29,7 @@ from .conftest import YEAR, read_book
 pytestmark = pytest.mark.django_db
 
 ANNUAL_URL = f"/portal/annual/{YEAR}/"
-BOX = "explain-A-YOY-REVENUE"
+BOX = field_name("A-YOY-REVENUE")
 WHY = "2024年新产线投产，并承接了某整车厂的年度订单，合同见附件。"
 
 
@@ -87,7 +89,7 @@ def test_a_300_percent_revenue_jump_is_refused_without_explanation_and_accepted_
     assert "填写说明" in error
     assert "有1项数据核查未通过，数据未保存" in form.non_field_errors()[0]
     html = refused.content.decode()
-    assert f'name="{BOX}"' in html and 'data-rule="A-YOY-REVENUE"' in html
+    assert f'name="{BOX}"' in html and 'data-check="1"' in html
     # A blank explanation is no explanation.
     blank = enterprise_client.post(ANNUAL_URL, _annual_post("4000", **{BOX: "   "}))
     assert blank.status_code == 200
@@ -297,7 +299,7 @@ def test_quarterly_ytd_below_the_previous_quarter_asks_for_an_explanation(
     assert "小于上一季度的本年累计（800.00万元）" in error
     assert not QuarterlyFigures.objects.filter(period=q2).exists()
     accepted = enterprise_client.post(
-        url, {**data, "explain-Q-BAL-YTD-REVENUE": "一季度多计了一笔预收款，已在二季度冲回。"}
+        url, {**data, field_name("Q-BAL-YTD-REVENUE"): "一季度多计了一笔预收款，已在二季度冲回。"}
     )
     assert accepted.status_code == 302
     explanation = Explanation.objects.get()
@@ -335,4 +337,54 @@ def test_the_enterprise_list_keeps_its_query_count(enterprise_client, enterprise
     add(12, 1)
     many = count_queries(lambda: enterprise_client.get(url))
     assert many == few
-    assert enterprise_client.get(url).content.decode().count("A-TEST-") == 13
+    page = enterprise_client.get(url).content.decode()
+    assert all(e.portal_url() in page for e in Explanation.objects.all())
+
+
+RULE_CODES = [r.code for r in quality.ruleset_for(YEAR).rules]
+
+
+def _no_rule_code(html: str) -> list[str]:
+    return [code for code in RULE_CODES if code in html]
+
+
+def test_enterprise_pages_never_show_a_rule_code_and_staff_pages_do(
+    enterprise_client, enterprise, last_year, staff_client
+):
+    # The refused form: the message at the field and in the check list, no code.
+    refused = enterprise_client.post(ANNUAL_URL, _annual_post("4000", rd_expense="2"))
+    html = refused.content.decode()
+    assert "营业收入较上年变化+300.0%" in html and 'data-check="2"' in html
+    assert _no_rule_code(html) == []
+    enterprise_client.post(
+        ANNUAL_URL,
+        _annual_post(
+            "4000",
+            rd_expense="2",
+            **{BOX: WHY, field_name("A-YOY-RD"): "研发项目结题，投入回落。"},
+        ),
+    )
+    assert Explanation.objects.count() == 2
+    reopened = enterprise_client.get(ANNUAL_URL).content.decode()
+    assert WHY in reopened and _no_rule_code(reopened) == []
+    listing = enterprise_client.get(reverse("upstream:portal_explanations")).content.decode()
+    assert "营业收入较上年变化+300.0%" in listing and _no_rule_code(listing) == []
+    for explanation in Explanation.objects.all():
+        detail = enterprise_client.get(explanation.portal_url()).content.decode()
+        assert explanation.message in detail and _no_rule_code(detail) == []
+    # Staff keep the code: it says which rule of which version fired.
+    queue = staff_client.get(reverse("upstream:explanations")).content.decode()
+    assert "A-YOY-REVENUE" in queue and "A-YOY-RD" in queue
+
+
+def test_a_send_back_tells_the_message_not_the_rule_code(
+    enterprise_client, enterprise, last_year, staff_client
+):
+    explanation = _explain(enterprise_client, enterprise)
+    staff_client.post(
+        reverse("upstream:explanation_review", args=[explanation.pk]),
+        {"action": "return", "revision": explanation.revision, "comment": "请补充订单金额。"},
+    )
+    note = Notification.objects.get()
+    assert explanation.message in note.body and "请补充订单金额。" in note.body
+    assert _no_rule_code(note.title + note.body) == []
