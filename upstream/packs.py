@@ -90,11 +90,13 @@ def explanations_by_enterprise(enterprises: QuerySet[Enterprise], year: int) -> 
 
 
 def explanation_text(e) -> str:
-    """One explanation on the cover: filing, rule, the message, the explanation, its state."""
+    """One explanation on the cover: filing, state, the message, the explanation. The rule's
+    code is the portal's own (staff see it in the queue): a pack goes to the enterprise and
+    upstream, where the message is what reads."""
     filing = "年度" if e.quarter is None else f"第{e.quarter}季度"
     with translation.override("zh-hans"):  # the workbook is in the forms' own language
         status = str(e.get_status_display())
-    return f"[{filing} {e.rule_code} {status}] {e.message} 说明：{e.text or '—'}"
+    return f"[{filing} {status}] {e.message} 说明：{e.text or '—'}"
 
 
 def not_stored(row: Row) -> bool:

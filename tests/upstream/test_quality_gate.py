@@ -125,8 +125,9 @@ def test_a_300_percent_revenue_jump_is_refused_without_explanation_and_accepted_
     header = next(r for r in rows if r and r[0] == "统一社会信用代码")
     assert header[5] == "数据核查说明"
     mine = next(r for r in rows if r and r[0] == enterprise.credit_code)
-    assert mine[5].startswith("[年度 A-YOY-REVENUE 待审核] 营业收入较上年变化+300.0%")
+    assert mine[5].startswith("[年度 待审核] 营业收入较上年变化+300.0%")
     assert mine[5].endswith(f"说明：{WHY}")
+    assert "A-YOY-REVENUE" not in mine[5]  # the portal's own code stays in the staff queue
 
 
 def test_the_form_message_in_english(enterprise_client, last_year):
@@ -372,6 +373,17 @@ def test_enterprise_pages_never_show_a_rule_code_and_staff_pages_do(
     for explanation in Explanation.objects.all():
         detail = enterprise_client.get(explanation.portal_url()).content.decode()
         assert explanation.message in detail and _no_rule_code(detail) == []
+    # The enterprise's own pack: its cover lists the explanations by message, no code.
+    pack = enterprise_client.get(
+        reverse("upstream:enterprise_pack", args=["torch-gq002-2022", YEAR, enterprise.pk])
+    )
+    cells = [
+        str(c) for sheet in read_book(pack.content).worksheets
+        for r in sheet.iter_rows(values_only=True)
+        for c in r if c is not None
+    ]  # fmt: skip
+    assert any("营业收入较上年变化+300.0%" in c for c in cells)
+    assert _no_rule_code("\n".join(cells)) == []
     # Staff keep the code: it says which rule of which version fired.
     queue = staff_client.get(reverse("upstream:explanations")).content.decode()
     assert "A-YOY-REVENUE" in queue and "A-YOY-RD" in queue
