@@ -1,6 +1,7 @@
 """The form-spec loader: the shipped specs match the transcribed forms; bad specs are refused."""
 
 import copy
+import datetime
 import json
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ import pytest
 
 from upstream import expressions, specs
 from upstream.apps import check_specs
-from upstream.facts import FACTS, UNITS
+from upstream.facts import FACTS, TEXT, UNITS
 
 from .fixtures import GQ002, GQ003, GQ005, HITECH_ANNUAL, KEXIAO
 
@@ -162,11 +163,70 @@ def test_expressions_evaluate_by_walking_the_tree():
 
 
 def test_every_stored_fact_names_a_real_field():
-    from enterprises.models import AnnualFigures, QuarterlyFigures
+    from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 
-    model = {"annual": AnnualFigures, "q4": QuarterlyFigures}
+    model = {"annual": AnnualFigures, "q4": QuarterlyFigures, "enterprise": Enterprise}
     for fact in FACTS.values():
-        assert fact.dimension in {d for d, _ in UNITS.values()}
+        assert fact.dimension in {d for d, _ in UNITS.values()} | {TEXT}
         if fact.stored:
             table, name = fact.source.split(".")
             model[table]._meta.get_field(name)  # raises FieldDoesNotExist
+
+
+def _text_row(**extra):
+    """The 科小 spec with a text row added to its 财务 table."""
+    data = _base()
+    data["tables"][0]["rows"].append(
+        {"key": "kx_founded", "label": "成立日期", "kind": "text", **extra}
+    )
+    return data
+
+
+def _founded(**extra):
+    return specs.parse_spec(_text_row(**extra)).tables[0].rows[-1]
+
+
+def test_a_text_row_takes_one_text_fact_as_stored():
+    row = _founded(fact="established_on")
+    assert (row.kind, row.unit, row.facts, row.formula) == ("text", "", ("established_on",), None)
+    founded = datetime.date(2015, 6, 1)
+    assert row.value({"established_on": founded}) == founded
+    assert row.value({"established_on": None}) is None
+    assert row.value({}) is None
+    unfilled = _founded()  # no fact: the portal stores none
+    assert unfilled.facts == () and unfilled.value({"established_on": founded}) is None
+
+
+def test_an_empty_text_value_is_missing():
+    row = _founded(fact="main_products")
+    assert row.value({"main_products": ""}) is None
+    assert row.value({"main_products": "光伏组件"}) == "光伏组件"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"formula": "revenue"}, "a text row has no"),
+        ({"unit": "万元"}, "a text row has no"),
+        ({"rounding": 0}, "a text row has no"),
+        ({"fact": "founding_day"}, "unknown fact"),
+        ({"fact": "registered_capital"}, "is a quantity"),
+        ({"kind": "date"}, "kind is one of"),
+    ],
+)
+def test_a_bad_text_row_is_refused(extra, message):
+    with pytest.raises(specs.SpecError, match=message):
+        specs.parse_spec(_text_row(**extra))
+
+
+def test_text_facts_stay_out_of_numbers():
+    with pytest.raises(specs.SpecError, match="does not fit.*text"):
+        specs.parse_spec(_with_formula("industry_division"))
+    data = _base()
+    data["tables"][0]["rows"][0]["fact"] = "total_assets"
+    with pytest.raises(specs.SpecError, match="takes a formula, not a fact"):
+        specs.parse_spec(data)
+    data = _text_row(fact="established_on")
+    data["balance_rules"] = ["kx_founded >= kx_total_assets"]
+    with pytest.raises(specs.SpecError, match="names text rows"):
+        specs.parse_spec(data)
