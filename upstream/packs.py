@@ -11,6 +11,7 @@ order and wording, real numbers in the row's unit).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,10 +63,10 @@ def collect_facts(
     return out
 
 
-def register_facts(enterprise: Enterprise) -> dict[str, object]:
+def register_facts(enterprise: Enterprise) -> dict[str, Decimal | str | datetime.date | None]:
     """{fact name: value} of the enterprise register's facts: money as Decimal in 元, text and
     dates as stored, None for an empty field (the register's current values)."""
-    values: dict[str, object] = {}
+    values: dict[str, Decimal | str | datetime.date | None] = {}
     for fact in REGISTER_FACTS:
         value = getattr(enterprise, fact.source.split(".", 1)[1])
         if value in (None, ""):

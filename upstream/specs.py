@@ -14,6 +14,7 @@ or none when the portal does not store it (`"fact"` left out).
 from __future__ import annotations
 
 import ast
+import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,7 +53,7 @@ class Row:
     note: str = ""
     kind: str = "number"
 
-    def value(self, facts: dict) -> Decimal | object | None:
+    def value(self, facts: dict) -> Decimal | str | datetime.date | None:
         """The row's value in its own unit, rounded, or None when a fact is missing; a text
         row's value is its fact's as stored (text, a date), or None when empty."""
         if self.kind == "text":
