@@ -1,9 +1,10 @@
 """The registry of named facts (事实) the upstream form specs compute from, in base units.
 
-Every fact has a dimension (money in 元, persons in 人, items in 件) and says where the portal
-stores it today: a field of the enterprise's annual figures (AnnualFigures), of its fourth-
-quarter year-to-date figures (QuarterlyFigures of the year's Q4 period), or nowhere yet
-(`source=None`). A form row whose formula needs a fact that is not stored, or that the
+Every fact has a dimension (money in 元, persons in 人, items in 件; `text` for a code, a date
+or free text, which only a spec's text rows read) and says where the portal stores it today:
+a field of the enterprise's annual figures (AnnualFigures), of its fourth-quarter year-to-date
+figures (QuarterlyFigures of the year's Q4 period), of the enterprise register itself
+(Enterprise: its current value, not the year's), or nowhere yet (`source=None`). A form row whose formula needs a fact that is not stored, or that the
 enterprise left empty, is reported missing on the export's cover sheet; it is never filled
 with a guess. docs/upstream.md lists the facts not stored yet.
 """
@@ -34,14 +35,16 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "篇": ("papers", Decimal(1)),
     "项": ("pieces", Decimal(1)),
 }
+# A fact that is not a quantity (a code, a date, text): no unit, never in a formula.
+TEXT = "text"
 
 
 @dataclass(frozen=True)
 class Fact:
     name: str
     label: str  # 中文名
-    dimension: str  # a key of BASE_UNITS
-    source: str | None  # "annual.<field>", "q4.<field>" or None (not stored yet)
+    dimension: str  # a key of BASE_UNITS, or TEXT
+    source: str | None  # "annual.<field>", "q4.<field>", "enterprise.<field>" or None (not yet)
     note: str = ""
 
     @property
@@ -99,6 +102,23 @@ FACTS: dict[str, Fact] = {
         ),
         _f("tax_paid", "税收（第四季度本年累计）", "money", "q4.tax_ytd"),
         _f("employees_year_end", "从业人员期末人数（第四季度期末）", "persons", "q4.employees"),
+        # --- stored today: the enterprise register (enterprises.Enterprise), current values ---
+        _f(
+            "registered_capital",
+            "注册资本",
+            "money",
+            "enterprise.registered_capital",
+            "The register's current value, not the value at the report year's end.",
+        ),
+        _f("established_on", "成立日期", TEXT, "enterprise.established_on"),
+        _f("main_products", "主要产品", TEXT, "enterprise.main_products"),
+        _f(
+            "industry_division",
+            "所属行业（国民经济行业大类代码）",
+            TEXT,
+            "enterprise.industry_division",
+            "The GB/T 4754 division: two digits.",
+        ),
         # --- not stored yet (issue 18, "the facts the forms need") ---
         _f("revenue_other", "其他业务收入", "money"),
         _f("revenue_tech_transfer", "技术转让收入", "money"),

@@ -2,7 +2,8 @@
 
 `collect_facts` reads the facts of every enterprise in a fixed number of queries (one for the
 annual figures, one for the fourth-quarter figures, whatever the number of enterprises), and
-one more reads the quality gate's explanations of the year for the cover;
+one more reads the quality gate's explanations of the year for the cover; the register's own
+facts (注册资本, 成立日期 …) come from the enterprises the pack lists, at no extra query;
 `build_pack` evaluates each row's formula per enterprise; `pack_workbook` writes the workbook
 through bureau.spreadsheets (a cover sheet, then one sheet per form table in the spec's row
 order and wording, real numbers in the row's unit).
@@ -10,6 +11,7 @@ order and wording, real numbers in the row's unit).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,19 +23,22 @@ from bureau import spreadsheets
 from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 
 from . import evidence, expressions
-from .facts import FACTS
+from .facts import FACTS, TEXT
 from .specs import Row, Spec
 
 ANNUAL_FIELDS = sorted(
     {f.source[7:] for f in FACTS.values() if (f.source or "").startswith("annual.")}
 )
 Q4_FIELDS = sorted({f.source[3:] for f in FACTS.values() if (f.source or "").startswith("q4.")})
+FIGURE_FACTS = [f for f in FACTS.values() if (f.source or "").startswith(("annual.", "q4."))]
+REGISTER_FACTS = [f for f in FACTS.values() if (f.source or "").startswith("enterprise.")]
 
 
 def collect_facts(
     enterprises: QuerySet[Enterprise], year: int
 ) -> dict[int, dict[str, Decimal | None]]:
-    """{enterprise id: {fact name: value in base units or None}} for the stored facts."""
+    """{enterprise id: {fact name: value in base units or None}} for the facts stored in the
+    annual and fourth-quarter figures."""
     annual = {
         row["enterprise_id"]: row
         for row in AnnualFigures.objects.filter(enterprise__in=enterprises, year=year).values(
@@ -49,15 +54,27 @@ def collect_facts(
     out: dict[int, dict[str, Decimal | None]] = {}
     for pk in set(annual) | set(q4):
         values: dict[str, Decimal | None] = {}
-        for fact in FACTS.values():
-            if not fact.stored:
-                continue
+        for fact in FIGURE_FACTS:
             table, name = fact.source.split(".", 1)
             record = (annual if table == "annual" else q4).get(pk)
             value = record.get(name) if record else None
             values[fact.name] = None if value is None else Decimal(value)
         out[pk] = values
     return out
+
+
+def register_facts(enterprise: Enterprise) -> dict[str, Decimal | str | datetime.date | None]:
+    """{fact name: value} of the enterprise register's facts: money as Decimal in 元, text and
+    dates as stored, None for an empty field (the register's current values)."""
+    values: dict[str, Decimal | str | datetime.date | None] = {}
+    for fact in REGISTER_FACTS:
+        value = getattr(enterprise, fact.source.split(".", 1)[1])
+        if value in (None, ""):
+            value = None
+        elif fact.dimension != TEXT:
+            value = Decimal(value)
+        values[fact.name] = value
+    return values
 
 
 @dataclass
@@ -100,7 +117,16 @@ def explanation_text(e) -> str:
 
 
 def not_stored(row: Row) -> bool:
+    if row.kind == "text":
+        return not row.facts or not FACTS[row.facts[0]].stored
     return row.tree is None or any(not FACTS[f].stored for f in row.facts)
+
+
+def source_text(row: Row) -> str:
+    """The 取数 cell: the formula (a text row: its fact), or 门户尚未存储."""
+    if not_stored(row):
+        return "门户尚未存储"
+    return row.formula if row.kind == "number" else row.facts[0]
 
 
 def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack:
@@ -110,7 +136,8 @@ def build_pack(spec: Spec, year: int, enterprises: QuerySet[Enterprise]) -> Pack
     missing_everywhere = [r for r in spec.rows if not_stored(r)]
     packs = []
     for enterprise in enterprises:
-        known = facts.get(enterprise.pk, {})
+        known = facts.setdefault(enterprise.pk, {})
+        known.update(register_facts(enterprise))
         values = {r.key: r.value(known) for r in spec.rows}
         pack = EnterprisePack(enterprise=enterprise, values=values)
         pack.not_filled = [
@@ -213,7 +240,7 @@ def table_sheets(pack: Pack) -> list[spreadsheets.Sheet]:
                         row.code,
                         row.label,
                         row.unit,
-                        "门户尚未存储" if not_stored(row) else row.formula,
+                        source_text(row),
                         *[p.values[row.key] for p in pack.enterprises],
                     ]
                     for row in table.rows

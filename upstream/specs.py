@@ -3,12 +3,18 @@ in upstream/specs/. Adding a form is adding a file; the loader validates every s
 loads (and the system check upstream.E001 runs it at start-up): every formula names known
 facts (upstream.facts) and uses only the allowed nodes (upstream.expressions), row keys and
 platform codes are unique, units are known and match the facts' dimension, balance rules name
-the spec's own rows.
+the spec's own number rows.
+
+A row is a number (the default: a formula over facts, in a unit, rounded) or, with
+`"kind": "text"`, a code, a date or text the form asks for (e.g. GQ-001's 行业代码, 企业注册时间):
+it has no formula, unit or rounding, and takes the value of one text fact (`"fact"`) as stored,
+or none when the portal does not store it (`"fact"` left out).
 """
 
 from __future__ import annotations
 
 import ast
+import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,14 +22,17 @@ from functools import cache
 from pathlib import Path
 
 from . import expressions
-from .facts import FACTS, UNITS
+from .facts import FACTS, TEXT, UNITS
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 SPEC_KEYS = {
     "code", "platform", "form", "title", "approval", "authority", "valid_until", "effective_from",
     "source", "confidence", "unit", "rounding", "tables", "balance_rules", "notes",
 }  # fmt: skip
-ROW_KEYS = {"key", "code", "label", "unit", "formula", "rounding", "required", "note"}
+ROW_KEYS = {
+    "key", "code", "label", "kind", "unit", "formula", "fact", "rounding", "required", "note",
+}  # fmt: skip
+KINDS = ("number", "text")
 
 
 class SpecError(ValueError):
@@ -35,16 +44,21 @@ class Row:
     key: str  # unique in the spec; the platform code where the form has one
     code: str  # platform code (e.g. qc05_0), "" when the source gives none
     label: str  # verbatim
-    unit: str
+    unit: str  # "" for a text row
     formula: str | None  # None: the portal stores nothing the row can be computed from
     tree: ast.expr | None
-    facts: tuple[str, ...]
+    facts: tuple[str, ...]  # a text row: its one fact, or none
     rounding: int
     required: bool
     note: str = ""
+    kind: str = "number"
 
-    def value(self, facts: dict) -> Decimal | None:
-        """The row's value in its own unit, rounded, or None when a fact is missing."""
+    def value(self, facts: dict) -> Decimal | str | datetime.date | None:
+        """The row's value in its own unit, rounded, or None when a fact is missing; a text
+        row's value is its fact's as stored (text, a date), or None when empty."""
+        if self.kind == "text":
+            value = facts.get(self.facts[0]) if self.facts else None
+            return None if value in (None, "") else value
         if self.tree is None:
             return None
         base = expressions.evaluate(self.tree, facts)
@@ -107,6 +121,7 @@ def parse_spec(data: dict, *, origin: str = "<spec>") -> Spec:
     tables_data = data.get("tables")
     _require(isinstance(tables_data, list) and tables_data, f"{where}: tables are required")
     keys: set[str] = set()
+    text_keys: set[str] = set()
     codes: set[str] = set()
     tables = []
     for t in tables_data:
@@ -120,6 +135,8 @@ def parse_spec(data: dict, *, origin: str = "<spec>") -> Spec:
             row = rows[-1]
             _require(row.key not in keys, f"{where}: duplicate row key {row.key!r}")
             keys.add(row.key)
+            if row.kind == "text":
+                text_keys.add(row.key)
             if row.code:
                 _require(row.code not in codes, f"{where}: duplicate platform code {row.code!r}")
                 codes.add(row.code)
@@ -132,6 +149,8 @@ def parse_spec(data: dict, *, origin: str = "<spec>") -> Spec:
             raise SpecError(f"{where}: balance rule: {exc}") from None
         missing = [n for n in expressions.names(tree) if n not in keys]
         _require(not missing, f"{where}: balance rule {text!r} names unknown rows {missing}")
+        texts = [n for n in expressions.names(tree) if n in text_keys]
+        _require(not texts, f"{where}: balance rule {text!r} names text rows {texts}")
         rules.append((text, tree))
     return Spec(
         code=data["code"],
@@ -160,6 +179,11 @@ def _parse_row(r: dict, spec: dict, default_rounding: int, where: str) -> Row:
     key = r.get("key") or code
     _require(bool(key), f"{where}: a row without a platform code needs a key")
     _require(isinstance(r.get("label"), str) and r["label"].strip(), f"{where}: {key}: label")
+    kind = r.get("kind", "number")
+    _require(kind in KINDS, f"{where}: {key}: kind is one of {list(KINDS)}")
+    if kind == "text":
+        return _parse_text_row(r, key, code, where)
+    _require("fact" not in r, f"{where}: {key}: a number row takes a formula, not a fact")
     unit = r.get("unit", spec["unit"])
     _require(unit in UNITS, f"{where}: {key}: unknown unit {unit!r}")
     rounding = r.get("rounding", default_rounding)
@@ -192,6 +216,31 @@ def _parse_row(r: dict, spec: dict, default_rounding: int, where: str) -> Row:
         rounding=rounding,
         required=bool(r.get("required", True)),
         note=r.get("note", ""),
+    )
+
+
+def _parse_text_row(r: dict, key: str, code: str, where: str) -> Row:
+    extra = sorted({"formula", "unit", "rounding"} & set(r))
+    _require(not extra, f"{where}: {key}: a text row has no {extra}")
+    fact = r.get("fact")
+    if fact is not None:
+        _require(isinstance(fact, str) and fact in FACTS, f"{where}: {key}: unknown fact {fact!r}")
+        _require(
+            FACTS[fact].dimension == TEXT,
+            f"{where}: {key}: fact {fact!r} is a quantity ({FACTS[fact].dimension}), not text",
+        )
+    return Row(
+        key=key,
+        code=code,
+        label=r["label"],
+        unit="",
+        formula=None,
+        tree=None,
+        facts=(fact,) if fact else (),
+        rounding=0,
+        required=bool(r.get("required", True)),
+        note=r.get("note", ""),
+        kind="text",
     )
 
 

@@ -1,6 +1,46 @@
 """Row order and labels of the upstream forms, transcribed by hand from
-../shared/upstream-forms.md (§1c for the 火炬 tables, §1a for the 科小 信息表): the specs in
-upstream/specs/ must match these, code for code and label for label."""
+../shared/upstream-forms.md (§1c for the 火炬 tables, §1a for the 科小 信息表; GQ-001's labels from
+§1c's own source, see below): the specs in upstream/specs/ must match these, code for code and
+label for label."""
+
+# GQ-001 企业概况 (§1c, lines 170–176), with the labels as its source, the MyAutoFill replica
+# TechCompanyInfo.jsx, writes them: §1c paraphrases qb10 in English and shortens qb12 and qb13,
+# and leaves out qb14_1 入孵时间 and qb14_2 毕业时间, which the replica has after qb14. Labels the
+# replica splits over several lines (qb10, qb16_1) are joined.
+GQ001 = [
+    ("qb08", "已进区企业被批准入区时间"),
+    ("qb101", "企业隶属关系"),
+    ("qb03_0", "主要业务活动或主要产品"),
+    ("qb03_1", "行业代码"),
+    ("qb20_1", "企业执行会计标准类别"),
+    ("qb20", "企业执行会计准则情况"),
+    ("qb04", "企业注册时间"),
+    ("qb04_0", "注册资金"),
+    ("qb06", "登记注册类型"),
+    ("qb06_1", "国别或地区代码"),
+    ("qb06_2", "出资比例"),
+    ("qb18", "企业控股情况"),
+    ("qb09", "企业集团情况"),
+    ("qb10", "QB09如为2，请填直接上级法人单位统一社会信用代码或上级法人组织机构代码"),
+    ("qb11", "是否为经过认定的高新技术企业"),
+    ("qb13", "QB11如为是，高企认定证书编号"),
+    ("qb12", "企业被认定为高新技术企业的时间"),
+    ("qb14", "与科技企业孵化器关系"),
+    ("qb14_1", "入孵时间"),
+    ("qb14_2", "毕业时间"),
+    ("qb15", "境外上市情况"),
+    ("qb15_1", "证券代码"),
+    ("qb15_2", "上市时间"),
+    ("qb15_5", "年末市值"),
+    ("qb16", "企业所属技术领域"),
+    ("qb16_1", "企业核心技术所属《国家重点支持的高新技术领域》"),
+]
+# The codes §1c lists for GQ-001, in its order: the fixture above holds every one of them.
+GQ001_SECTION_1C_CODES = [
+    "qb08", "qb101", "qb03_0", "qb03_1", "qb20_1", "qb20", "qb04", "qb04_0", "qb06", "qb06_1",
+    "qb06_2", "qb18", "qb09", "qb10", "qb11", "qb13", "qb12", "qb14", "qb15", "qb15_1", "qb15_2",
+    "qb15_5", "qb16", "qb16_1",
+]  # fmt: skip
 
 GQ002 = [
     ("qc02", "工业总产值（当年价格）"),

@@ -1,6 +1,7 @@
 """Packs: the numbers are the stored facts through each row's formula and unit; missing facts
 and broken balance rules are on the cover; nothing in the workbook is a formula."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from tests.querycount import count_queries
 from upstream import packs, specs
 
 from .conftest import YEAR, demo_figures, read_book, table_values
-from .fixtures import GQ002, GQ003
+from .fixtures import GQ001, GQ002, GQ003, GQ005
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,20 @@ def test_gq002_numbers_are_the_stored_facts_in_thousand_yuan(enterprise, q4):
     assert sheet.cell(row=3, column=5).value == enterprise.name
 
 
+def _filled(values: dict) -> set[str]:
+    return {code for code, value in values.items() if value is not None}
+
+
 def test_gq003_headcount_is_the_year_end_figure_and_averages_are_missing(enterprise, q4):
-    demo_figures(enterprise, q4)
+    _, quarterly = demo_figures(enterprise, q4)
     book = _export("torch-gq003-2022", enterprise)
+    assert book.sheetnames == ["封面", "GQ-003 企业人员概况"]
     sheet = book["GQ-003 企业人员概况"]
     values = table_values(sheet)
-    assert values["qd01"] == 118  # Q4 期末, not the annual figure's unrecorded basis (120)
+    # Q4 期末 in 人, not the annual figure's unrecorded basis (120)
+    assert values["qd01"] == quarterly.employees == 118
     assert values["qd05"] is None  # 平均人数: the portal does not store the bases
+    assert _filled(values) == {"qd01"}  # every other row waits for facts the portal lacks
     assert [(r[0], r[1]) for r in sheet.iter_rows(min_row=4, values_only=True)] == GQ003
     cover = _cover(book)
     assert "qd05 从业人员平均人数" in cover["门户尚未存储的必填指标（所有企业缺少）"]
@@ -144,8 +152,11 @@ def test_no_formula_cells_even_for_a_formula_like_name(q4):
     assert b"<f>" not in content
 
 
-def test_bulk_pack_query_count_does_not_grow_with_enterprises(q4):
-    spec = specs.get("torch-gq002-2022")
+@pytest.mark.parametrize(
+    "code", ["torch-gq001-2022", "torch-gq002-2022", "torch-gq003-2022", "torch-gq005-2022"]
+)
+def test_bulk_pack_query_count_does_not_grow_with_enterprises(q4, code):
+    spec = specs.get(code)
     first = [EnterpriseFactory() for _ in range(2)]
     for e in first:
         demo_figures(e, q4)
@@ -181,4 +192,78 @@ def test_gq005_fills_rd_staff_and_ip_holdings_and_leaves_the_ledger_missing(ente
     assert values["qj73"] == annual.invention_patents == 3
     assert values["qj85"] == annual.software_copyrights == 5
     assert values["qj20"] is None and values["qj23_1"] is None  # no eight-category ledger yet
-    assert "qj20 研究开发费用合计" in _cover(book)["门户尚未存储的必填指标（所有企业缺少）"]
+    assert _filled(values) == {"qj09", "qj73", "qj85"}  # the R&D rows stored facts give
+    assert book.sheetnames == ["封面", "GQ-005 研究开发活动及相关情况"]
+    sheet = book["GQ-005 研究开发活动及相关情况"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[1]) for r in rows] == GQ005
+    assert {r[0]: r[2] for r in rows}["qj09"] == "人" and {r[0]: r[2] for r in rows}[
+        "qj20"
+    ] == "千元"
+    not_stored = _cover(book)["门户尚未存储的必填指标（所有企业缺少）"]
+    assert "qj20 研究开发费用合计" in not_stored and "qj55 当年申请" in not_stored
+    assert "qj09 " not in not_stored and "qj73 " not in not_stored
+    assert _cover_rows(book)[enterprise.credit_code][2] == "无"
+
+
+def test_gq005_rows_left_empty_by_the_enterprise_are_on_its_cover_row(enterprise, q4):
+    demo_figures(enterprise, q4, rd_staff=None)
+    book = _export("torch-gq005-2022", enterprise)
+    assert table_values(book["GQ-005 研究开发活动及相关情况"])["qj09"] is None
+    assert _cover_rows(book)[enterprise.credit_code][2] == "qj09 研究开发人员合计"
+
+
+def test_gq001_copies_the_register_and_lists_the_coded_rows_as_missing(
+    enterprise, other_enterprise, q4
+):
+    enterprise.main_products = "光伏组件"
+    enterprise.registered_capital = Decimal("12345678.00")
+    enterprise.save()
+    other_enterprise.main_products = ""
+    other_enterprise.registered_capital = None
+    other_enterprise.save()
+    demo_figures(enterprise, q4)  # the other has no figures: the register still fills
+    book = _export("torch-gq001-2022", enterprise, other_enterprise)
+    assert book.sheetnames == ["封面", "GQ-001 企业概况"]
+    sheet = book["GQ-001 企业概况"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[1]) for r in rows] == GQ001
+    column = {
+        c.value: i + 1
+        for i, c in enumerate(sheet[3])
+        if c.value in (enterprise.name, other_enterprise.name)
+    }
+    values = table_values(sheet, column[enterprise.name])
+    assert values["qb03_0"] == "光伏组件"
+    assert values["qb03_1"] == enterprise.industry_division == "39"
+    assert values["qb04"].date() == enterprise.established_on == datetime.date(2015, 6, 1)
+    # 注册资金 in 万元, 2 places: 12,345,678 元 → 1,234.5678 → 1,234.57
+    assert Decimal(str(values["qb04_0"])) == _round(Decimal("12345678") / 10000, 2)
+    assert Decimal(str(values["qb04_0"])) == Decimal("1234.57")
+    assert _filled(values) == {"qb03_0", "qb03_1", "qb04", "qb04_0"}  # no code list is guessed
+    by_code = {r[0]: r for r in rows}
+    assert by_code["qb03_1"][2:4] == (None, "industry_division")  # no unit; its source
+    assert by_code["qb04_0"][2:4] == ("万元", "registered_capital")
+    assert by_code["qb101"][3] == "门户尚未存储"
+    assert isinstance(values["qb03_1"], str)  # a code stays text
+    others = table_values(sheet, column[other_enterprise.name])
+    assert _filled(others) == {"qb03_1", "qb04"}
+    cover = _cover(book)
+    assert cover["表号"] == "GQ-001" and cover["批准文号"] == "国统制〔2022〕11号"
+    assert cover["计量单位"] == "万元"
+    not_stored = cover["门户尚未存储的必填指标（所有企业缺少）"]
+    assert "qb101 企业隶属关系" in not_stored and "qb06 登记注册类型" in not_stored
+    assert "qb16_1 企业核心技术所属《国家重点支持的高新技术领域》" in not_stored
+    for code in ("qb03_0", "qb03_1", "qb04 ", "qb04_0", "qb13", "qb06_2", "qb15_5"):
+        assert code not in not_stored, code  # stored, or asked only of some enterprises
+    cover_rows = _cover_rows(book)
+    assert cover_rows[enterprise.credit_code][2] == "无"
+    assert (
+        cover_rows[other_enterprise.credit_code][2]
+        == "qb03_0 主要业务活动或主要产品；qb04_0 注册资金"
+    )
+    mine, theirs = (
+        cover_rows[enterprise.credit_code][3],
+        cover_rows[other_enterprise.credit_code][3],
+    )
+    assert theirs == mine + 2

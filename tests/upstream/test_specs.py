@@ -1,6 +1,7 @@
 """The form-spec loader: the shipped specs match the transcribed forms; bad specs are refused."""
 
 import copy
+import datetime
 import json
 from decimal import Decimal
 
@@ -8,16 +9,18 @@ import pytest
 
 from upstream import expressions, specs
 from upstream.apps import check_specs
-from upstream.facts import FACTS, UNITS
+from upstream.facts import FACTS, TEXT, UNITS
 
-from .fixtures import GQ002, GQ003, GQ005, HITECH_ANNUAL, KEXIAO
+from .fixtures import GQ001, GQ001_SECTION_1C_CODES, GQ002, GQ003, GQ005, HITECH_ANNUAL, KEXIAO
 
 
 def test_shipped_specs_load_and_pass_the_system_check():
     registry = specs.load_all()
     assert {
+        "torch-gq001-2022",
         "torch-gq002-2022",
         "torch-gq003-2022",
+        "torch-gq005-2022",
         "kexiao-info-2022",
         "hitech-annual-2016",
     } <= set(registry)
@@ -27,6 +30,7 @@ def test_shipped_specs_load_and_pass_the_system_check():
 @pytest.mark.parametrize(
     ("code", "fixture"),
     [
+        ("torch-gq001-2022", GQ001),
         ("torch-gq002-2022", GQ002),
         ("torch-gq003-2022", GQ003),
         ("torch-gq005-2022", GQ005),
@@ -36,6 +40,32 @@ def test_torch_row_order_codes_and_labels_follow_the_source(code, fixture):
     spec = specs.get(code)
     assert [(r.code, r.label) for r in spec.rows] == fixture
     assert spec.approval == "国统制〔2022〕11号"
+
+
+def test_gq001_holds_every_code_of_the_source_in_its_order():
+    codes = [r.code for r in specs.get("torch-gq001-2022").rows]
+    assert [c for c in codes if c in GQ001_SECTION_1C_CODES] == GQ001_SECTION_1C_CODES
+    assert set(codes) - set(GQ001_SECTION_1C_CODES) == {"qb14_1", "qb14_2"}  # the replica's
+
+
+def test_gq001_fills_only_what_the_register_stores():
+    spec = specs.get("torch-gq001-2022")
+    assert spec.tables[0].title == "GQ-001 企业概况"
+    assert spec.balance_rules == ()  # the source states none for this table
+    sourced = {r.code: (r.kind, r.unit, r.facts) for r in spec.rows if r.facts}
+    assert sourced == {
+        "qb03_0": ("text", "", ("main_products",)),
+        "qb03_1": ("text", "", ("industry_division",)),
+        "qb04": ("text", "", ("established_on",)),
+        "qb04_0": ("number", "万元", ("registered_capital",)),
+    }
+    numbers = {r.code for r in spec.rows if r.kind == "number"}
+    assert numbers == {"qb04_0", "qb15_5"}  # the two rows the source gives in 万元
+    assert all(r.unit == "" for r in spec.rows if r.kind == "text")
+    # Conditional rows (foreign-invested, group members, 高企, incubated, listed) are optional.
+    optional = {r.code for r in spec.rows if not r.required}
+    assert {"qb06_1", "qb06_2", "qb10", "qb13", "qb12", "qb15_1", "qb15_5"} <= optional
+    assert {"qb03_0", "qb03_1", "qb04", "qb04_0", "qb101", "qb06"}.isdisjoint(optional)
 
 
 def test_kexiao_sections_and_labels_follow_the_source():
@@ -54,6 +84,15 @@ def test_hitech_annual_sections_and_labels_follow_the_source():
 def test_units_are_the_forms_units():
     assert {r.unit for r in specs.get("torch-gq002-2022").rows} == {"千元", "吨标准煤"}
     assert {r.unit for r in specs.get("torch-gq003-2022").rows} == {"人"}
+    assert {r.unit for r in specs.get("torch-gq005-2022").rows} == {
+        "人",
+        "千元",
+        "件",
+        "个",
+        "篇",
+        "项",
+    }
+    assert {r.unit for r in specs.get("torch-gq001-2022").rows} == {"", "万元"}
     assert {r.unit for r in specs.get("kexiao-info-2022").rows} == {"万元", "件"}
 
 
@@ -162,11 +201,70 @@ def test_expressions_evaluate_by_walking_the_tree():
 
 
 def test_every_stored_fact_names_a_real_field():
-    from enterprises.models import AnnualFigures, QuarterlyFigures
+    from enterprises.models import AnnualFigures, Enterprise, QuarterlyFigures
 
-    model = {"annual": AnnualFigures, "q4": QuarterlyFigures}
+    model = {"annual": AnnualFigures, "q4": QuarterlyFigures, "enterprise": Enterprise}
     for fact in FACTS.values():
-        assert fact.dimension in {d for d, _ in UNITS.values()}
+        assert fact.dimension in {d for d, _ in UNITS.values()} | {TEXT}
         if fact.stored:
             table, name = fact.source.split(".")
             model[table]._meta.get_field(name)  # raises FieldDoesNotExist
+
+
+def _text_row(**extra):
+    """The 科小 spec with a text row added to its 财务 table."""
+    data = _base()
+    data["tables"][0]["rows"].append(
+        {"key": "kx_founded", "label": "成立日期", "kind": "text", **extra}
+    )
+    return data
+
+
+def _founded(**extra):
+    return specs.parse_spec(_text_row(**extra)).tables[0].rows[-1]
+
+
+def test_a_text_row_takes_one_text_fact_as_stored():
+    row = _founded(fact="established_on")
+    assert (row.kind, row.unit, row.facts, row.formula) == ("text", "", ("established_on",), None)
+    founded = datetime.date(2015, 6, 1)
+    assert row.value({"established_on": founded}) == founded
+    assert row.value({"established_on": None}) is None
+    assert row.value({}) is None
+    unfilled = _founded()  # no fact: the portal stores none
+    assert unfilled.facts == () and unfilled.value({"established_on": founded}) is None
+
+
+def test_an_empty_text_value_is_missing():
+    row = _founded(fact="main_products")
+    assert row.value({"main_products": ""}) is None
+    assert row.value({"main_products": "光伏组件"}) == "光伏组件"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"formula": "revenue"}, "a text row has no"),
+        ({"unit": "万元"}, "a text row has no"),
+        ({"rounding": 0}, "a text row has no"),
+        ({"fact": "founding_day"}, "unknown fact"),
+        ({"fact": "registered_capital"}, "is a quantity"),
+        ({"kind": "date"}, "kind is one of"),
+    ],
+)
+def test_a_bad_text_row_is_refused(extra, message):
+    with pytest.raises(specs.SpecError, match=message):
+        specs.parse_spec(_text_row(**extra))
+
+
+def test_text_facts_stay_out_of_numbers():
+    with pytest.raises(specs.SpecError, match="does not fit.*text"):
+        specs.parse_spec(_with_formula("industry_division"))
+    data = _base()
+    data["tables"][0]["rows"][0]["fact"] = "total_assets"
+    with pytest.raises(specs.SpecError, match="takes a formula, not a fact"):
+        specs.parse_spec(data)
+    data = _text_row(fact="established_on")
+    data["balance_rules"] = ["kx_founded >= kx_total_assets"]
+    with pytest.raises(specs.SpecError, match="names text rows"):
+        specs.parse_spec(data)

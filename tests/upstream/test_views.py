@@ -99,6 +99,13 @@ def test_command_lists_and_exports(tmp_path, enterprise, other_enterprise, q4):
     listing = out.getvalue()
     assert "torch-gq002-2022" in listing and "国统制〔2022〕11号" in listing
     assert "kexiao-info-2022" in listing
+    for code, title in [
+        ("torch-gq001-2022", "GQ-001 企业概况"),
+        ("torch-gq003-2022", "GQ-003 企业人员概况"),
+        ("torch-gq005-2022", "GQ-005 研究开发活动及相关情况"),
+    ]:
+        line = next(line for line in listing.splitlines() if line.startswith(code + "\t"))
+        assert title in line and "国统制〔2022〕11号" in line
     target = tmp_path / "gq002.xlsx"
     call_command(
         "export_upstream",
